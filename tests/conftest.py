@@ -1,0 +1,70 @@
+"""Shared fixtures. Every test runs with time frozen, fast hashing and a local cache."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from rest_framework.test import APIClient
+
+from procedures import calendar
+from procedures.calendar import VN_TZ
+from tests import factories
+
+# A Wednesday morning in office hours, the instant every test starts at unless it says otherwise.
+NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=VN_TZ)
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CALENDAR_VERSION_CHECK_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def frozen_now():
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar():
+    calendar.invalidate()
+    yield
+    calendar.invalidate()
+
+
+@pytest.fixture
+def agency(db):
+    return factories.AgencyFactory()
+
+
+@pytest.fixture
+def admin_user(db):
+    return factories.UserFactory(is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def user(db):
+    return factories.UserFactory()
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def user_client(api_client, user):
+    api_client.force_authenticate(user)
+    return api_client
+
+
+@pytest.fixture
+def admin_client(admin_user):
+    client = APIClient()
+    client.force_authenticate(admin_user)
+    return client

@@ -1,0 +1,64 @@
+"""factory_boy factories for the whole domain."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth import get_user_model
+
+from procedures.models import Agency, CalendarOverride, Field, Procedure
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = "Lan"
+    last_name = "Nguyễn Thị"
+    password = factory.django.Password("mat-khau-thu-nghiem")
+
+
+class AgencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agency
+        django_get_or_create = ["code"]
+
+    code = factory.Sequence(lambda n: f"AG{n:03d}")
+    name = factory.Sequence(lambda n: f"Sở Giáo dục và Đào tạo số {n}")
+    locality = "Bình Minh"
+    head_name = "Trần Văn Bình"
+    head_title = "Giám đốc"
+    letter_prefix = "SGDĐT"
+
+
+class FieldFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Field
+
+    agency = factory.SubFactory(AgencyFactory)
+    code = factory.Sequence(lambda n: f"F{n:03d}")
+    name = factory.Sequence(lambda n: f"Lĩnh vực {n}")
+
+
+class ProcedureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Procedure
+
+    field = factory.SubFactory(FieldFactory)
+    agency = factory.SelfAttribute("field.agency")
+    code = factory.Sequence(lambda n: f"1.{n:06d}")
+    name = factory.Sequence(lambda n: f"Thủ tục thử nghiệm {n}")
+    processing_amount = 5
+    processing_unit = "working_days"
+    online_level = 3
+    required_documents = "Đơn đề nghị (theo mẫu)\nBản sao căn cước công dân"
+
+
+class CalendarOverrideFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarOverride
+
+    kind = CalendarOverride.Kind.OFF
+    reason = "Nghỉ theo quyết định"
+    legal_reference = "Công văn thử nghiệm"
