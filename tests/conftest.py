@@ -68,3 +68,29 @@ def admin_client(admin_user):
     client = APIClient()
     client.force_authenticate(admin_user)
     return client
+
+
+@pytest.fixture
+def procedure(agency):
+    return factories.ProcedureFactory(field__agency=agency)
+
+
+@pytest.fixture
+def officer(agency):
+    from accounts.roles import COUNTER_OFFICER
+
+    return factories.staff(agency=agency, roles=[COUNTER_OFFICER], username="motcua")
+
+
+@pytest.fixture
+def head(agency):
+    from accounts.roles import DEPARTMENT_HEAD
+
+    return factories.staff(agency=agency, roles=[DEPARTMENT_HEAD], username="lanhdao")
+
+
+@pytest.fixture
+def officer_client(officer):
+    client = APIClient()
+    client.force_authenticate(officer)
+    return client

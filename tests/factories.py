@@ -62,3 +62,32 @@ class CalendarOverrideFactory(factory.django.DjangoModelFactory):
     kind = CalendarOverride.Kind.OFF
     reason = "Nghỉ theo quyết định"
     legal_reference = "Công văn thử nghiệm"
+
+
+def staff(*, agency, roles=(), province_wide=False, **user_fields):
+    """A user of `agency` holding the given role groups (accounts.roles names)."""
+    from django.contrib.auth.models import Group
+
+    from accounts.models import StaffProfile
+    from accounts.roles import ensure_roles
+
+    ensure_roles()
+    user = UserFactory(**user_fields)
+    StaffProfile.objects.create(user=user, agency=agency, province_wide=province_wide)
+    user.groups.set(Group.objects.filter(name__in=roles))
+    return type(user).objects.get(pk=user.pk)  # drop the permission cache
+
+
+def receive_dossier(*, procedure, actor, received_at=None, **fields):
+    """A dossier logged through the real intake service."""
+    from dossiers.services import dossier_receive
+
+    values = {
+        "applicant_name": "Nguyễn Văn Hùng",
+        "applicant_phone": "0912345678",
+        "applicant_id_number": "001203004567",
+        "channel": "counter",
+        "documents": [{"name": "Đơn đề nghị", "kind": "original", "count": 1}],
+    }
+    values.update(fields)
+    return dossier_receive(procedure=procedure, actor=actor, received_at=received_at, **values)

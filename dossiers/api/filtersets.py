@@ -1,0 +1,39 @@
+import django_filters
+from django.db.models import F, Q
+from django.utils import timezone
+
+from dossiers.models import OPEN_STATUSES, Channel, Dossier, Status
+
+
+class DossierFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices)
+    agency = django_filters.CharFilter(field_name="agency__code", label="Mã cơ quan")
+    field = django_filters.CharFilter(field_name="field__code", label="Mã lĩnh vực")
+    procedure = django_filters.CharFilter(field_name="procedure__code", label="Mã thủ tục")
+    channel = django_filters.ChoiceFilter(choices=Channel.choices)
+    overdue = django_filters.BooleanFilter(method="filter_overdue", label="Đang quá hạn")
+    due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
+    received_from = django_filters.DateFilter(field_name="received_date", lookup_expr="gte")
+    received_to = django_filters.DateFilter(field_name="received_date", lookup_expr="lte")
+    q = django_filters.CharFilter(method="search", label="Mã hồ sơ, họ tên, điện thoại hoặc số định danh")
+
+    class Meta:
+        model = Dossier
+        fields = ["status", "agency", "field", "procedure", "channel"]
+
+    def filter_overdue(self, queryset, name, value):
+        # Same rule as Dossier.is_overdue: open, clock running (or stopped after the due), past due.
+        overdue = Q(status__in=OPEN_STATUSES, due_at__lt=timezone.now()) & (
+            Q(paused_at__isnull=True) | Q(paused_at__gt=F("due_at"))
+        )
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(code__icontains=value)
+            | Q(applicant_name__icontains=value)
+            | Q(applicant_phone__contains=value)
+            | Q(applicant_id_number=value)
+        )
+

@@ -1,0 +1,292 @@
+"""Every write to a dossier: one function per action, each in one transaction with its event.
+
+The state machine lives in `TRANSITIONS`. A service locks the dossier row, checks the action is
+allowed, appends the event, re-derives the schedule from the whole event log and saves, so two
+officers acting at once cannot both succeed (the second gets a 409 ConflictError).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from config.exceptions import ConflictError
+from dossiers.deadlines import derive_schedule
+from dossiers.models import Dossier, DossierCounter, DossierEvent, Status
+from procedures import calendar
+from procedures.calendar import VN_TZ
+
+E = DossierEvent.Type
+
+# How far from "now" an instant may be before it counts as entered after the fact.
+CLOCK_TOLERANCE = dt.timedelta(minutes=5)
+SUPPLEMENT_WINDOW_DAYS = 3
+
+
+@dataclass(frozen=True)
+class Transition:
+    allowed_from: tuple[str, ...]
+    to: str | None  # None keeps the current status
+    verb: str  # Vietnamese, for the 409 message
+
+
+OPEN = (Status.IN_PROGRESS, Status.AWAITING_SUPPLEMENT, Status.SUSPENDED)
+TRANSITIONS: dict[str, Transition] = {
+    E.SUPPLEMENT_REQUESTED: Transition((Status.IN_PROGRESS,), Status.AWAITING_SUPPLEMENT, "yêu cầu bổ sung"),
+    E.SUPPLEMENT_RECEIVED: Transition((Status.AWAITING_SUPPLEMENT,), Status.IN_PROGRESS, "nhận hồ sơ bổ sung"),
+    E.SUSPENDED: Transition((Status.IN_PROGRESS,), Status.SUSPENDED, "tạm dừng"),
+    E.RESUMED: Transition((Status.SUSPENDED,), Status.IN_PROGRESS, "tiếp tục xử lý"),
+    E.TRANSFERRED: Transition((Status.IN_PROGRESS,), None, "chuyển xử lý"),
+    E.RESULT_READY: Transition((Status.IN_PROGRESS,), Status.RESULT_READY, "ghi nhận có kết quả"),
+    E.RETURNED: Transition((Status.RESULT_READY,), Status.RETURNED, "trả kết quả"),
+    E.REFUSED: Transition(OPEN, Status.REFUSED, "từ chối giải quyết"),
+    E.WITHDRAWN: Transition(OPEN, Status.WITHDRAWN, "rút hồ sơ"),
+}
+
+STATUS_PHRASES = {
+    Status.IN_PROGRESS: "đang giải quyết",
+    Status.AWAITING_SUPPLEMENT: "đang chờ bổ sung",
+    Status.SUSPENDED: "đang tạm dừng",
+    Status.RESULT_READY: "đã có kết quả",
+    Status.RETURNED: "đã trả kết quả",
+    Status.REFUSED: "đã bị từ chối",
+    Status.WITHDRAWN: "đã được rút",
+}
+
+
+def allowed_actions(dossier: Dossier) -> list[str]:
+    """Event types that may be recorded next, for the buttons on the dossier page."""
+    return [kind for kind, rule in TRANSITIONS.items() if dossier.status in rule.allowed_from]
+
+
+def resolve_instant(*, actor, at: dt.datetime | None, field: str = "at") -> dt.datetime:
+    """`at`, or now; a past instant needs the permission to enter paper records."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at, VN_TZ)
+    if at > now + CLOCK_TOLERANCE:
+        raise ValidationError({field: "Thời điểm không được ở tương lai."})
+    if at < now - CLOCK_TOLERANCE and not actor.has_perm("dossiers.backdate_dossier"):
+        raise PermissionDenied("Bạn không có quyền nhập thời điểm trong quá khứ (hồ sơ giấy).")
+    return at
+
+
+def _next_value(agency, scope: str) -> int:
+    """Gap-free counter: the row is locked until the surrounding transaction ends."""
+    DossierCounter.objects.bulk_create([DossierCounter(agency=agency, scope=scope)], ignore_conflicts=True)
+    DossierCounter.objects.filter(agency=agency, scope=scope).update(last_value=F("last_value") + 1)
+    return DossierCounter.objects.filter(agency=agency, scope=scope).values_list("last_value", flat=True).get()
+
+
+def _allocate_code(agency, received_at: dt.datetime) -> tuple[str, int, int]:
+    local = received_at.astimezone(VN_TZ)
+    while True:  # skip a number an imported paper record already holds
+        daily = _next_value(agency, f"D{local:%Y%m%d}")
+        code = f"{agency.code}-{local:%Y%m%d}-{daily:04d}"
+        if not Dossier.objects.filter(code=code).exists():
+            break
+    return code, local.year, _next_value(agency, f"Y{local:%Y}")
+
+
+def _events_of(dossier: Dossier) -> list[tuple[str, dt.datetime, dict]]:
+    return list(dossier.events.order_by("at", "id").values_list("type", "at", "payload"))
+
+
+def _apply_schedule(dossier: Dossier) -> None:
+    schedule = derive_schedule(procedure=dossier.procedure, agency=dossier.agency, events=_events_of(dossier))
+    dossier.due_at = schedule.due_at
+    dossier.paused_at = schedule.paused_at
+
+
+def dossier_receive(
+    *,
+    procedure,
+    actor,
+    applicant_name: str,
+    applicant_phone: str,
+    channel: str,
+    applicant_id_number: str = "",
+    applicant_email: str = "",
+    applicant_address: str = "",
+    documents: list[dict] | None = None,
+    notes: str = "",
+    received_at: dt.datetime | None = None,
+    original_due_at: dt.datetime | None = None,
+    code: str | None = None,
+) -> Dossier:
+    """Log a complete dossier at the counter: allocate its code, compute its due instant."""
+    received_at = resolve_instant(actor=actor, at=received_at, field="received_at")
+    if not procedure.is_active:
+        raise ValidationError({"procedure": "Thủ tục này đã ngừng áp dụng."})
+    agency = procedure.agency
+    with transaction.atomic():
+        if code is None:
+            code, volume, line = _allocate_code(agency, received_at)
+        else:  # an imported paper record keeps its own code
+            volume, line = received_at.astimezone(VN_TZ).year, _next_value(agency, f"Y{received_at.astimezone(VN_TZ):%Y}")
+        payload = {"due_at": original_due_at.isoformat()} if original_due_at else {}
+        dossier = Dossier(
+            code=code,
+            agency=agency,
+            procedure=procedure,
+            field_id=procedure.field_id,
+            applicant_name=applicant_name.strip(),
+            applicant_phone=applicant_phone.strip().replace(" ", "").replace(".", ""),
+            applicant_id_number=applicant_id_number.strip(),
+            applicant_email=applicant_email.strip(),
+            applicant_address=applicant_address.strip(),
+            channel=channel,
+            documents=documents or [],
+            notes=notes,
+            received_at=received_at,
+            received_by=actor,
+            status=Status.IN_PROGRESS,
+            current_unit="Bộ phận Một cửa",
+            book_volume=volume,
+            book_line=line,
+        )
+        schedule = derive_schedule(procedure=procedure, agency=agency, events=[(E.RECEIVED, received_at, payload)])
+        dossier.due_at, dossier.paused_at = schedule.due_at, schedule.paused_at
+        dossier.sync_local_dates()
+        dossier.full_clean()
+        dossier._history_user = actor
+        dossier.save()
+        DossierEvent.objects.create(
+            dossier=dossier, type=E.RECEIVED, at=received_at, actor=actor, to_unit=dossier.current_unit, payload=payload
+        )
+    return dossier
+
+
+def _act(
+    *,
+    dossier: Dossier,
+    kind: str,
+    actor,
+    at: dt.datetime | None,
+    note: str = "",
+    payload: dict | None = None,
+    to_unit: str = "",
+    change=None,
+) -> Dossier:
+    """Record one event on a locked dossier, re-derive its schedule and save it."""
+    at = resolve_instant(actor=actor, at=at)
+    rule = TRANSITIONS[kind]
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().select_related("procedure", "agency").get(pk=dossier.pk)
+        if locked.status not in rule.allowed_from:
+            raise ConflictError(f"Hồ sơ {STATUS_PHRASES[locked.status]}, không thể {rule.verb}.")
+        last = locked.events.order_by("-at", "-id").values_list("at", flat=True).first()
+        if last is not None and at < last:
+            raise ValidationError(
+                {"at": f"Thời điểm phải sau bước trước ({last.astimezone(VN_TZ):%H:%M %d/%m/%Y})."}
+            )
+        payload = dict(payload or {})
+        if change is not None:
+            change(locked, at, payload)
+        from_unit = locked.current_unit
+        if to_unit:
+            locked.current_unit = to_unit
+        DossierEvent.objects.create(
+            dossier=locked,
+            type=kind,
+            at=at,
+            actor=actor,
+            from_unit=from_unit if to_unit else "",
+            to_unit=to_unit,
+            note=note,
+            payload=payload,
+        )
+        if rule.to is not None:
+            locked.status = rule.to
+        _apply_schedule(locked)
+        locked.sync_local_dates()
+        locked._history_user = actor
+        locked.save()
+    return locked
+
+
+def dossier_request_supplement(*, dossier: Dossier, actor, items: list[str], reason: str, at=None) -> Dossier:
+    """Ask the applicant to complete the dossier (Mẫu 02); the clock stops until it arrives.
+
+    Allowed more than once or after the 3-working-day window, but flagged as a breach.
+    """
+    if not items:
+        raise ValidationError({"items": "Cần nêu ít nhất một nội dung phải bổ sung."})
+    if not reason.strip():
+        raise ValidationError({"reason": "Cần nêu lý do yêu cầu bổ sung."})
+
+    def change(locked: Dossier, at: dt.datetime, payload: dict) -> None:
+        breaches = []
+        if locked.supplement_count >= 1:
+            breaches.append("more_than_once")
+        window = SUPPLEMENT_WINDOW_DAYS * calendar.working_minutes_per_day(locked.agency)
+        if calendar.working_minutes_between(locked.received_at, at, locked.agency) > window:
+            breaches.append("after_window")
+        payload.update(items=list(items), breaches=breaches)
+        locked.supplement_count += 1
+        locked.supplement_rule_breached = locked.supplement_rule_breached or bool(breaches)
+
+    return _act(dossier=dossier, kind=E.SUPPLEMENT_REQUESTED, actor=actor, at=at, note=reason.strip(), change=change)
+
+
+def dossier_receive_supplement(*, dossier: Dossier, actor, at=None, note: str = "") -> Dossier:
+    return _act(dossier=dossier, kind=E.SUPPLEMENT_RECEIVED, actor=actor, at=at, note=note)
+
+
+def dossier_suspend(*, dossier: Dossier, actor, reason: str, at=None) -> Dossier:
+    if not reason.strip():
+        raise ValidationError({"reason": "Cần nêu lý do tạm dừng."})
+    return _act(dossier=dossier, kind=E.SUSPENDED, actor=actor, at=at, note=reason.strip())
+
+
+def dossier_resume(*, dossier: Dossier, actor, at=None, note: str = "") -> Dossier:
+    return _act(dossier=dossier, kind=E.RESUMED, actor=actor, at=at, note=note)
+
+
+def dossier_transfer(*, dossier: Dossier, actor, to_unit: str, at=None, note: str = "") -> Dossier:
+    """Hand the dossier over to another unit (a row of the process-control slip, Mẫu 05)."""
+    if not to_unit.strip():
+        raise ValidationError({"to_unit": "Cần chọn bộ phận nhận hồ sơ."})
+    return _act(dossier=dossier, kind=E.TRANSFERRED, actor=actor, at=at, note=note, to_unit=to_unit.strip())
+
+
+def dossier_finish(*, dossier: Dossier, actor, at=None, result_note: str = "") -> Dossier:
+    """The result is ready: the dossier is settled and classified against its due instant."""
+
+    def change(locked: Dossier, at: dt.datetime, payload: dict) -> None:
+        locked.result_ready_at = at
+        locked.result_note = result_note
+
+    return _act(dossier=dossier, kind=E.RESULT_READY, actor=actor, at=at, note=result_note, change=change)
+
+
+def dossier_return(*, dossier: Dossier, actor, at=None, note: str = "") -> Dossier:
+    def change(locked: Dossier, at: dt.datetime, payload: dict) -> None:
+        locked.returned_at = at
+
+    return _act(dossier=dossier, kind=E.RETURNED, actor=actor, at=at, note=note, change=change)
+
+
+def dossier_refuse(*, dossier: Dossier, actor, reason: str, at=None) -> Dossier:
+    """Refuse to process (Mẫu 03); the dossier leaves the statistics from that instant."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Cần nêu lý do từ chối."})
+
+    def change(locked: Dossier, at: dt.datetime, payload: dict) -> None:
+        locked.closed_at = at
+
+    return _act(dossier=dossier, kind=E.REFUSED, actor=actor, at=at, note=reason.strip(), change=change)
+
+
+def dossier_withdraw(*, dossier: Dossier, actor, reason: str = "", at=None) -> Dossier:
+    def change(locked: Dossier, at: dt.datetime, payload: dict) -> None:
+        locked.closed_at = at
+
+    return _act(dossier=dossier, kind=E.WITHDRAWN, actor=actor, at=at, note=reason.strip(), change=change)
