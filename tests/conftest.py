@@ -24,6 +24,17 @@ def pytest_configure(config):
     settings.CALENDAR_VERSION_CHECK_SECONDS = 0
 
 
+def pytest_collection_modifyitems(config, items):
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://…)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
 @pytest.fixture(autouse=True)
 def frozen_now():
     with time_machine.travel(NOW, tick=False) as traveller:
