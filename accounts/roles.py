@@ -14,12 +14,20 @@ ADMINISTRATOR = "Quản trị"
 _CATALOGUE = ["agency", "field", "procedure", "calendaroverride"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    COUNTER_OFFICER: ["dossiers.view_dossier", "dossiers.add_dossier", "dossiers.change_dossier"],
-    SPECIALIST: ["dossiers.view_dossier", "dossiers.change_dossier"],
+    COUNTER_OFFICER: [
+        "dossiers.view_dossier", "dossiers.add_dossier", "dossiers.change_dossier",
+        "apology_letters.view_apologyletter",
+    ],
+    SPECIALIST: [
+        "dossiers.view_dossier", "dossiers.change_dossier",
+        "apology_letters.view_apologyletter", "apology_letters.add_apologyletter",
+    ],
     DEPARTMENT_HEAD: [
         "dossiers.view_dossier", "dossiers.add_dossier", "dossiers.change_dossier", "dossiers.backdate_dossier",
+        "apology_letters.view_apologyletter", "apology_letters.add_apologyletter",
+        "apology_letters.change_apologyletter", "apology_letters.issue_apologyletter",
     ],
-    STATISTICS: ["dossiers.view_dossier"],
+    STATISTICS: ["dossiers.view_dossier", "apology_letters.view_apologyletter"],
     ADMINISTRATOR: [
         *(f"procedures.{verb}_{model}" for model in _CATALOGUE for verb in ("view", "add", "change", "delete")),
         "auth.view_user", "auth.add_user", "auth.change_user",

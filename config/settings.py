@@ -95,7 +95,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "dossiers:search"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -127,3 +128,7 @@ SPECTACULAR_SETTINGS = {
 # How often (seconds) a process re-checks the shared calendar version, so that an
 # override saved in one worker reaches the others.
 CALENDAR_VERSION_CHECK_SECONDS = env_int("CALENDAR_VERSION_CHECK_SECONDS", 5, minimum=0)
+
+# Apology letters (domain.md "Apology letters"; both marked "verify" there, so kept as settings).
+APOLOGY_MAX_RESCHEDULES = env_int("APOLOGY_MAX_RESCHEDULES", 1, minimum=1)
+APOLOGY_WARNING_WORKING_DAYS = env_int("APOLOGY_WARNING_WORKING_DAYS", 1, minimum=0)

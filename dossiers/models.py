@@ -74,6 +74,9 @@ class Dossier(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="người tiếp nhận"
     )
     due_at = models.DateTimeField("hạn trả kết quả", help_text="Theo thời hạn luật định, dùng cho thống kê.")
+    appointment_at = models.DateTimeField(
+        "hẹn lại trả kết quả", null=True, blank=True, help_text="Ngày hẹn mới theo phiếu xin lỗi đã ban hành."
+    )
     status = models.CharField("trạng thái", max_length=24, choices=Status.choices, default=Status.IN_PROGRESS)
     paused_at = models.DateTimeField("tạm dừng tính giờ từ", null=True, blank=True)
     current_unit = models.CharField("đang ở bộ phận", max_length=100, blank=True)
@@ -93,6 +96,7 @@ class Dossier(models.Model):
     received_date = models.DateField(db_index=True, editable=False)
     due_date = models.DateField(db_index=True, editable=False)
     finished_date = models.DateField(null=True, blank=True, db_index=True, editable=False)
+    closed_date = models.DateField(null=True, blank=True, db_index=True, editable=False)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -122,6 +126,12 @@ class Dossier(models.Model):
         self.due_date = self.due_at.astimezone(VN_TZ).date()
         finished = self.result_ready_at
         self.finished_date = finished.astimezone(VN_TZ).date() if finished else None
+        self.closed_date = self.closed_at.astimezone(VN_TZ).date() if self.closed_at else None
+
+    @property
+    def current_appointment(self) -> dt.datetime:
+        """The appointment the applicant holds: rescheduled by an issued apology, else the due."""
+        return self.appointment_at or self.due_at
 
     @property
     def is_open(self) -> bool:

@@ -78,7 +78,7 @@ def resolve_instant(*, actor, at: dt.datetime | None, field: str = "at") -> dt.d
     return at
 
 
-def _next_value(agency, scope: str) -> int:
+def next_sequence_value(agency, scope: str) -> int:
     """Gap-free counter: the row is locked until the surrounding transaction ends."""
     DossierCounter.objects.bulk_create([DossierCounter(agency=agency, scope=scope)], ignore_conflicts=True)
     DossierCounter.objects.filter(agency=agency, scope=scope).update(last_value=F("last_value") + 1)
@@ -88,11 +88,11 @@ def _next_value(agency, scope: str) -> int:
 def _allocate_code(agency, received_at: dt.datetime) -> tuple[str, int, int]:
     local = received_at.astimezone(VN_TZ)
     while True:  # skip a number an imported paper record already holds
-        daily = _next_value(agency, f"D{local:%Y%m%d}")
+        daily = next_sequence_value(agency, f"D{local:%Y%m%d}")
         code = f"{agency.code}-{local:%Y%m%d}-{daily:04d}"
         if not Dossier.objects.filter(code=code).exists():
             break
-    return code, local.year, _next_value(agency, f"Y{local:%Y}")
+    return code, local.year, next_sequence_value(agency, f"Y{local:%Y}")
 
 
 def _events_of(dossier: Dossier) -> list[tuple[str, dt.datetime, dict]]:
@@ -130,7 +130,7 @@ def dossier_receive(
         if code is None:
             code, volume, line = _allocate_code(agency, received_at)
         else:  # an imported paper record keeps its own code
-            volume, line = received_at.astimezone(VN_TZ).year, _next_value(agency, f"Y{received_at.astimezone(VN_TZ):%Y}")
+            volume, line = received_at.astimezone(VN_TZ).year, next_sequence_value(agency, f"Y{received_at.astimezone(VN_TZ):%Y}")
         payload = {"due_at": original_due_at.isoformat()} if original_due_at else {}
         dossier = Dossier(
             code=code,
@@ -258,13 +258,22 @@ def dossier_transfer(*, dossier: Dossier, actor, to_unit: str, at=None, note: st
 
 
 def dossier_finish(*, dossier: Dossier, actor, at=None, result_note: str = "") -> Dossier:
-    """The result is ready: the dossier is settled and classified against its due instant."""
+    """The result is ready: the dossier is settled and classified against its due instant.
+
+    A result later than the appointment with no apology letter gets one drafted.
+    """
+
+    from apology_letters.services import draft_if_finished_late
 
     def change(locked: Dossier, at: dt.datetime, payload: dict) -> None:
         locked.result_ready_at = at
         locked.result_note = result_note
 
-    return _act(dossier=dossier, kind=E.RESULT_READY, actor=actor, at=at, note=result_note, change=change)
+    with transaction.atomic():
+        dossier = _act(dossier=dossier, kind=E.RESULT_READY, actor=actor, at=at, note=result_note, change=change)
+        # A late result with no letter gets one drafted, so nothing slips through between sweeps.
+        draft_if_finished_late(dossier, actor=actor, at=dossier.result_ready_at)
+    return dossier
 
 
 def dossier_return(*, dossier: Dossier, actor, at=None, note: str = "") -> Dossier:

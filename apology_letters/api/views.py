@@ -1,0 +1,134 @@
+"""Apology letter API: list, draft by hand, edit a draft, issue, cancel."""
+
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.scoping import scope_to_user
+from apology_letters import services
+from apology_letters.models import ApologyLetter
+from dossiers.models import Dossier
+
+
+class ApologyLetterFilterSet(django_filters.FilterSet):
+    agency = django_filters.CharFilter(field_name="agency__code", label="Mã cơ quan")
+    dossier = django_filters.CharFilter(field_name="dossier__code", label="Mã hồ sơ")
+    drafted_from = django_filters.IsoDateTimeFilter(field_name="drafted_at", lookup_expr="gte")
+    drafted_to = django_filters.IsoDateTimeFilter(field_name="drafted_at", lookup_expr="lte")
+    year = django_filters.NumberFilter()
+
+    class Meta:
+        model = ApologyLetter
+        fields = ["agency", "status", "dossier", "year", "exceeds_limit"]
+
+
+class ApologyLetterSerializer(serializers.ModelSerializer):
+    dossier = serializers.CharField(source="dossier.code", read_only=True)
+    agency = serializers.CharField(source="agency.code", read_only=True)
+    number_display = serializers.CharField(read_only=True)
+    applicant_name = serializers.CharField(source="dossier.applicant_name", read_only=True)
+    procedure_name = serializers.CharField(source="dossier.procedure.name", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    drafted_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ApologyLetter
+        fields = [
+            "id", "dossier", "agency", "year", "number", "number_display", "delay_number", "exceeds_limit",
+            "applicant_name", "procedure_name", "reason", "original_due_at", "new_due_at", "status",
+            "status_display", "drafted_by", "drafted_at", "signer_name", "signer_title", "issued_at",
+            "sent_via", "cancelled_reason", "cancelled_at",
+        ]
+        read_only_fields = fields
+
+    def get_drafted_by(self, letter) -> str:
+        return letter.drafted_by.get_username() if letter.drafted_by else "hệ thống"
+
+
+class DraftSerializer(serializers.Serializer):
+    dossier = serializers.CharField(help_text="Mã hồ sơ")
+    reason = serializers.CharField(max_length=2000)
+    new_due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class UpdateSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, required=False)
+    new_due_at = serializers.DateTimeField(required=False)
+
+
+class IssueSerializer(UpdateSerializer):
+    sent_via = serializers.ChoiceField(choices=ApologyLetter.SentVia.choices)
+    signer_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    signer_title = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class LetterPermission(permissions.BasePermission):
+    def has_permission(self, request, view):
+        user = request.user
+        if not user.is_authenticated:
+            return False
+        required = {
+            "list": "view", "retrieve": "view", "create": "add", "partial_update": "change",
+            "issue": "issue", "cancel": "change",
+        }.get(view.action, "change")
+        return user.has_perm(f"apology_letters.{required}_apologyletter")
+
+
+class ApologyLetterViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    serializer_class = ApologyLetterSerializer
+    filterset_class = ApologyLetterFilterSet
+    permission_classes = [LetterPermission]
+    ordering_fields = ["drafted_at", "number", "original_due_at"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        queryset = ApologyLetter.objects.select_related("agency", "dossier__procedure", "drafted_by")
+        return scope_to_user(queryset, self.request.user)
+
+    def _respond(self, letter, code=status.HTTP_200_OK):
+        letter = self.get_queryset().get(pk=letter.pk)
+        return Response(ApologyLetterSerializer(letter).data, status=code)
+
+    @extend_schema(request=DraftSerializer, responses={201: ApologyLetterSerializer})
+    def create(self, request):
+        data = DraftSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        params = dict(data.validated_data)
+        dossier = scope_to_user(Dossier.objects.all(), request.user).filter(code=params.pop("dossier")).first()
+        if dossier is None:
+            raise serializers.ValidationError({"dossier": "Không có hồ sơ này trong cơ quan của bạn."})
+        letter = services.letter_draft(dossier=dossier, actor=request.user, **params)
+        return self._respond(letter, status.HTTP_201_CREATED)
+
+    @extend_schema(request=UpdateSerializer, responses=ApologyLetterSerializer)
+    def partial_update(self, request, pk=None):
+        data = UpdateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        letter = services.letter_update(letter=self.get_object(), actor=request.user, **data.validated_data)
+        return self._respond(letter)
+
+    @extend_schema(request=IssueSerializer, responses=ApologyLetterSerializer, summary="Ký ban hành phiếu")
+    @action(detail=True, methods=["post"])
+    def issue(self, request, pk=None):
+        data = IssueSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        letter = services.letter_issue(letter=self.get_object(), actor=request.user, **data.validated_data)
+        return self._respond(letter)
+
+    @extend_schema(request=CancelSerializer, responses=ApologyLetterSerializer, summary="Hủy phiếu dự thảo")
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        data = CancelSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        letter = services.letter_cancel(letter=self.get_object(), actor=request.user, **data.validated_data)
+        return self._respond(letter)
