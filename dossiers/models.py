@@ -82,6 +82,10 @@ class Dossier(models.Model):
     current_unit = models.CharField("đang ở bộ phận", max_length=100, blank=True)
     result_ready_at = models.DateTimeField("có kết quả lúc", null=True, blank=True)
     result_note = models.TextField("ghi chú kết quả", blank=True)
+    processing_minutes = models.PositiveIntegerField(
+        "thời gian giải quyết (phút làm việc)", null=True, blank=True, editable=False,
+        help_text="Từ lúc tiếp nhận đến lúc có kết quả, để báo cáo tính trung bình bằng SQL.",
+    )
     returned_at = models.DateTimeField("trả kết quả lúc", null=True, blank=True)
     closed_at = models.DateTimeField("rút/từ chối lúc", null=True, blank=True)
     supplement_count = models.PositiveSmallIntegerField("số lần yêu cầu bổ sung", default=0)

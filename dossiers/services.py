@@ -268,6 +268,7 @@ def dossier_finish(*, dossier: Dossier, actor, at=None, result_note: str = "") -
     def change(locked: Dossier, at: dt.datetime, payload: dict) -> None:
         locked.result_ready_at = at
         locked.result_note = result_note
+        locked.processing_minutes = max(0, calendar.working_minutes_between(locked.received_at, at, locked.agency))
 
     with transaction.atomic():
         dossier = _act(dossier=dossier, kind=E.RESULT_READY, actor=actor, at=at, note=result_note, change=change)
