@@ -24,11 +24,12 @@ import datetime as dt
 import threading
 import time
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.conf import settings
 
 from procedures.timeunits import ProcessingUnit
 
@@ -47,18 +48,16 @@ class OfficeHours:
 
     sessions: tuple[tuple[int, int], ...] = DEFAULT_SESSIONS
     from_next_working_day: bool = False
+    # Derived from the sessions once, since every computation reads them.
+    minutes_per_day: int = field(init=False, repr=False, compare=False)
+    opening: int = field(init=False, repr=False, compare=False)
+    closing: int = field(init=False, repr=False, compare=False)
 
-    @property
-    def minutes_per_day(self) -> int:
-        return sum(end - start for start, end in self.sessions)
-
-    @property
-    def opening(self) -> int:
-        return self.sessions[0][0]
-
-    @property
-    def closing(self) -> int:
-        return self.sessions[-1][1]
+    def __post_init__(self) -> None:
+        per_day = sum(end - start for start, end in self.sessions)
+        object.__setattr__(self, "minutes_per_day", per_day)
+        object.__setattr__(self, "opening", self.sessions[0][0])
+        object.__setattr__(self, "closing", self.sessions[-1][1])
 
     def worked_before(self, minute: int) -> int:
         """Working minutes of a working day that have elapsed at `minute` past midnight."""
@@ -103,6 +102,9 @@ class WorkingDays:
 
     def __init__(self, overrides: dict[dt.date, bool] | None = None, span: tuple[int, int] = _DEFAULT_SPAN):
         self.overrides = dict(overrides or {})
+        # Ranks count from the first day of the initial span, so that growing the span backwards
+        # does not shift the positions already handed out (they may be negative before it).
+        self.origin = dt.date(span[0], 1, 1).toordinal()
         self._build(*span)
 
     def _build(self, first_year: int, last_year: int) -> None:
@@ -127,6 +129,7 @@ class WorkingDays:
         self.first_year, self.last_year = first_year, last_year
         self.first_ordinal = first.toordinal()
         self.flags, self.prefix, self.ordinals = flags, prefix, ordinals
+        self.base = prefix[self.origin - self.first_ordinal]
         self.reasons = vn
 
     def _index(self, ordinal: int) -> int:
@@ -138,24 +141,29 @@ class WorkingDays:
             index = ordinal - self.first_ordinal
         return index
 
+    # `_index` may rebuild the arrays, so it runs before an array attribute is read.
+
     def is_working(self, ordinal: int) -> bool:
-        return bool(self.flags[self._index(ordinal)])
+        index = self._index(ordinal)
+        return bool(self.flags[index])
 
     def rank_before(self, ordinal: int) -> int:
-        """Number of working days in the span strictly before this day."""
-        return self.prefix[self._index(ordinal)]
+        """Number of working days from the origin strictly before this day (negative before it)."""
+        index = self._index(ordinal)
+        return self.prefix[index] - self.base
 
     def rank_after(self, ordinal: int) -> int:
-        """Number of working days in the span up to and including this day."""
-        return self.prefix[self._index(ordinal) + 1]
+        """Number of working days from the origin up to and including this day."""
+        index = self._index(ordinal) + 1
+        return self.prefix[index] - self.base
 
     def ordinal_of(self, rank: int) -> int:
         """The ordinal of the working day with this rank (0-based), growing the span if needed."""
-        while rank >= len(self.ordinals):
+        while rank + self.base >= len(self.ordinals):
             self._build(self.first_year, self.last_year + 10)
-        if rank < 0:
-            raise ValueError("the working-time position falls before the calendar's span")
-        return self.ordinals[rank]
+        while rank + self.base < 0:
+            self._build(self.first_year - 10, self.last_year)
+        return self.ordinals[rank + self.base]
 
     def nth_working_day(self, day: dt.date, n: int) -> dt.date:
         """Same contract as holidays' get_nth_working_day for n >= 0."""
@@ -195,8 +203,6 @@ def invalidate() -> None:
 
 
 def _check_version() -> None:
-    from django.conf import settings
-
     now = time.monotonic()
     interval = getattr(settings, "CALENDAR_VERSION_CHECK_SECONDS", 5)
     if now - _state["checked"] < interval:
@@ -267,22 +273,63 @@ def _to_local_minute(instant: dt.datetime) -> tuple[int, int]:
 
 
 def _from_local_minute(ordinal: int, minute: int) -> dt.datetime:
-    day = dt.date.fromordinal(ordinal)
-    return dt.datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=VN_TZ)
+    day, time_of_day = dt.date.fromordinal(ordinal), dt.time(minute // 60, minute % 60)
+    return dt.datetime.combine(day, time_of_day, VN_TZ)
 
 
 def _position(days: WorkingDays, hours: OfficeHours, ordinal: int, minute: int) -> int:
-    rank = days.rank_before(ordinal)
-    if days.is_working(ordinal):
+    index = days._index(ordinal)  # first: it may rebuild the arrays read below
+    rank = days.prefix[index] - days.base
+    if days.flags[index]:
         return rank * hours.minutes_per_day + hours.worked_before(minute)
     return rank * hours.minutes_per_day
 
 
-def _instant(days: WorkingDays, hours: OfficeHours, position: int, *, closing: bool) -> dt.datetime:
+def _locate(
+    days: WorkingDays, hours: OfficeHours, position: int, *, closing: bool
+) -> tuple[int, int]:
+    """(date ordinal, minute of day) of a position; see `OfficeHours.minute_at` for `closing`."""
     per_day = hours.minutes_per_day
-    rank = (position - 1) // per_day if closing and position > 0 else position // per_day
-    minute = hours.minute_at(position - rank * per_day, closing=closing)
-    return _from_local_minute(days.ordinal_of(rank), minute)
+    rank = (position - 1) // per_day if closing else position // per_day
+    return days.ordinal_of(rank), hours.minute_at(position - rank * per_day, closing=closing)
+
+
+def _instant(days: WorkingDays, hours: OfficeHours, position: int, *, closing: bool) -> dt.datetime:
+    return _from_local_minute(*_locate(days, hours, position, closing=closing))
+
+
+_WORKING_DAYS = ProcessingUnit.WORKING_DAYS.value
+_WORKING_HOURS = ProcessingUnit.WORKING_HOURS.value
+_CALENDAR_DAYS = ProcessingUnit.CALENDAR_DAYS.value
+_UNITS = (_WORKING_DAYS, _WORKING_HOURS, _CALENDAR_DAYS)
+
+
+def _check(amount: int, unit: str) -> None:
+    if amount < 0:
+        raise ValueError("the processing time cannot be negative")
+    if unit not in _UNITS:
+        ProcessingUnit(unit)  # raises ValueError naming the unit
+
+
+def _start(days: WorkingDays, hours: OfficeHours, received_at: dt.datetime) -> int:
+    """The position at which counting starts for a dossier received then."""
+    ordinal, minute = _to_local_minute(received_at)
+    if hours.from_next_working_day:
+        return days.rank_after(ordinal) * hours.minutes_per_day
+    return _position(days, hours, ordinal, minute)
+
+
+def _due(days: WorkingDays, hours: OfficeHours, start: int, amount: int, unit: str) -> dt.datetime:
+    # A zero amount is due at the start itself, not at the close of the session before it.
+    if unit == _WORKING_DAYS:
+        return _instant(days, hours, start + amount * hours.minutes_per_day, closing=amount > 0)
+    if unit == _WORKING_HOURS:
+        return _instant(days, hours, start + amount * 60, closing=amount > 0)
+    ordinal, minute = _locate(days, hours, start, closing=False)
+    end_ordinal = ordinal + amount
+    if days.is_working(end_ordinal):
+        return _from_local_minute(end_ordinal, minute)
+    return _from_local_minute(days.ordinal_of(days.rank_after(end_ordinal)), hours.closing)
 
 
 # --- the public API ----------------------------------------------------------------------------
@@ -317,34 +364,25 @@ def non_working_reasons(dates: list[dt.date], agency: Agency | None = None) -> d
 
 def deadline(received_at: dt.datetime, amount: int, unit: str, agency: Agency | None = None) -> Deadline:
     """Receipt instant, counting start and due instant of a processing time, exact at the minute."""
-    if amount < 0:
-        raise ValueError("the processing time cannot be negative")
-    unit = ProcessingUnit(unit)
+    _check(amount, unit)
     days, hours = working_days(agency), office_hours(agency)
-    ordinal, minute = _to_local_minute(received_at)
-    if hours.from_next_working_day:
-        start = days.rank_after(ordinal) * hours.minutes_per_day
-    else:
-        start = _position(days, hours, ordinal, minute)
-    start_at = _instant(days, hours, start, closing=False)
-
-    if unit == ProcessingUnit.WORKING_DAYS:
-        due_at = _instant(days, hours, start + amount * hours.minutes_per_day, closing=True)
-    elif unit == ProcessingUnit.WORKING_HOURS:
-        due_at = _instant(days, hours, start + amount * 60, closing=True)
-    else:
-        end_ordinal = start_at.toordinal() + amount
-        if days.is_working(end_ordinal):
-            due_at = _from_local_minute(end_ordinal, start_at.hour * 60 + start_at.minute)
-        else:
-            next_day = days.ordinal_of(days.rank_after(end_ordinal))
-            due_at = _from_local_minute(next_day, hours.closing)
-    return Deadline(received_at.astimezone(VN_TZ), start_at, due_at)
+    start = _start(days, hours, received_at)
+    return Deadline(
+        received_at.astimezone(VN_TZ),
+        _instant(days, hours, start, closing=False),
+        _due(days, hours, start, amount, unit),
+    )
 
 
 def due_at(received_at: dt.datetime, amount: int, unit: str, agency: Agency | None = None) -> dt.datetime:
-    """The due instant of a processing time of `amount` `unit`s for a dossier received then."""
-    return deadline(received_at, amount, unit, agency).due_at
+    """The due instant of a processing time of `amount` `unit`s for a dossier received then.
+
+    The hot path of the product: the same as `deadline(...).due_at`, without building the
+    start instant and the `Deadline`.
+    """
+    _check(amount, unit)
+    days, hours = working_days(agency), office_hours(agency)
+    return _due(days, hours, _start(days, hours, received_at), amount, unit)
 
 
 def working_minutes_between(start: dt.datetime, end: dt.datetime, agency: Agency | None = None) -> int:
