@@ -1,17 +1,28 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from dossiers.web.forms import LoginForm
 
 admin.site.site_header = "Một Cửa – Quản trị"
 admin.site.site_title = "Một Cửa"
 admin.site.index_title = "Quản trị hệ thống"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="dossiers:search", permanent=False)),
+    path(
+        "dang-nhap/",
+        auth_views.LoginView.as_view(authentication_form=LoginForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("dang-xuat/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
+    path("", include("dossiers.web.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("procedures.api.urls")),
     path("api/v1/", include("dossiers.api.urls")),
+    path("api/v1/", include("apology_letters.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),

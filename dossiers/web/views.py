@@ -1,0 +1,349 @@
+"""Counter pages: intake, search, dossier page with its actions, printable forms, public look-up.
+
+Views only translate HTTP to service calls and back. Every dossier read is scoped with
+`scope_to_user`, so another agency's dossier is a 404; every write goes through
+`dossiers.services`, whose ValidationError / PermissionDenied / ConflictError messages are
+shown as they are.
+"""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.scoping import scope_to_user
+from config.exceptions import ConflictError
+from dossiers import services
+from dossiers.api.filtersets import DossierFilterSet
+from dossiers.deadlines import derive_schedule
+from dossiers.models import Dossier, DossierEvent, Status
+from dossiers.web import forms
+from dossiers.web.ratelimit import client_ip, too_many_attempts
+
+E = DossierEvent.Type
+PAGE_SIZE = 25
+LOOKUP_LIMIT = 20  # attempts per client address ...
+LOOKUP_WINDOW_SECONDS = 10 * 60  # ... per this many seconds
+
+
+@dataclass(frozen=True)
+class Action:
+    """How one lifecycle event is offered on the dossier page."""
+
+    form_class: type[forms.ActionForm]
+    service: Any
+    button: str
+    done: str  # success message; {code} is the dossier code
+    confirm: str = ""
+    danger: bool = False
+
+
+ACTIONS: dict[str, Action] = {
+    E.SUPPLEMENT_REQUESTED: Action(
+        forms.RequestSupplementForm,
+        services.dossier_request_supplement,
+        "Yêu cầu bổ sung hồ sơ",
+        "Đã ghi nhận yêu cầu bổ sung hồ sơ {code}. In Mẫu 02 để gửi người nộp.",
+    ),
+    E.SUPPLEMENT_RECEIVED: Action(
+        forms.NoteActionForm,
+        services.dossier_receive_supplement,
+        "Nhận hồ sơ bổ sung",
+        "Đã nhận hồ sơ bổ sung cho hồ sơ {code}.",
+    ),
+    E.SUSPENDED: Action(
+        forms.ReasonActionForm,
+        services.dossier_suspend,
+        "Tạm dừng",
+        "Đã tạm dừng hồ sơ {code}.",
+    ),
+    E.RESUMED: Action(
+        forms.NoteActionForm,
+        services.dossier_resume,
+        "Tiếp tục xử lý",
+        "Hồ sơ {code} đã được tiếp tục xử lý.",
+    ),
+    E.TRANSFERRED: Action(
+        forms.TransferForm,
+        services.dossier_transfer,
+        "Chuyển xử lý",
+        "Đã chuyển hồ sơ {code}.",
+    ),
+    E.RESULT_READY: Action(
+        forms.FinishForm,
+        services.dossier_finish,
+        "Ghi nhận có kết quả",
+        "Đã ghi nhận kết quả của hồ sơ {code}.",
+    ),
+    E.RETURNED: Action(
+        forms.NoteActionForm,
+        services.dossier_return,
+        "Trả kết quả",
+        "Đã trả kết quả hồ sơ {code}.",
+    ),
+    E.REFUSED: Action(
+        forms.ReasonActionForm,
+        services.dossier_refuse,
+        "Từ chối giải quyết",
+        "Đã từ chối hồ sơ {code}. In Mẫu 03 để gửi người nộp.",
+        confirm="Từ chối giải quyết hồ sơ này? Thao tác không hoàn tác được.",
+        danger=True,
+    ),
+    E.WITHDRAWN: Action(
+        forms.ReasonActionForm,
+        services.dossier_withdraw,
+        "Rút hồ sơ",
+        "Đã ghi nhận rút hồ sơ {code}.",
+        confirm="Ghi nhận người nộp rút hồ sơ này? Thao tác không hoàn tác được.",
+        danger=True,
+    ),
+}
+
+
+def _dossiers(user):
+    return scope_to_user(Dossier.objects.select_related("agency", "procedure", "field", "received_by"), user)
+
+
+def _get_dossier(user, code: str) -> Dossier:
+    return get_object_or_404(_dossiers(user), code=code)
+
+
+# ---------------------------------------------------------------------------- intake
+
+
+@login_required
+@permission_required("dossiers.add_dossier", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def intake(request):
+    form = forms.IntakeForm(request.POST or None, user=request.user)
+    if request.method == "POST":
+        documents = forms.DocumentFormSet(request.POST, prefix="docs")
+        if form.is_valid() and documents.is_valid():
+            try:
+                dossier = services.dossier_receive(
+                    actor=request.user, documents=documents.documents, **form.service_kwargs()
+                )
+            except ValidationError as exc:
+                forms.add_service_errors(form, exc)
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, f"Đã tiếp nhận hồ sơ {dossier.code}.")
+                return redirect("dossiers:receipt", code=dossier.code)
+    else:
+        chosen = form.fields["procedure"].queryset.filter(pk=request.GET.get("procedure") or None).first()
+        if chosen is not None:
+            form.initial["procedure"] = chosen.pk
+        documents = forms.DocumentFormSet(prefix="docs", initial=forms.document_rows(chosen))
+    procedures = list(form.fields["procedure"].queryset)
+    context = {
+        "form": form,
+        "documents": documents,
+        "catalogue": forms.procedure_catalogue(procedures),
+        "has_procedures": bool(procedures),
+        "now": timezone.now(),
+    }
+    return render(request, "dossiers/intake.html", context)
+
+
+# ---------------------------------------------------------------------------- search
+
+
+@login_required
+def search(request):
+    data = request.GET.copy()
+    for key in [k for k in data if not any(data.getlist(k))]:
+        del data[key]  # an empty "Tất cả" choice means no filter, not an invalid one
+    filterset = DossierFilterSet(data, queryset=_dossiers(request.user), request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("trang"))
+    now = timezone.now()
+    rows = [(dossier, dossier.classify(now)) for dossier in page.object_list]
+    keep = request.GET.copy()
+    keep.pop("trang", None)
+    context = {
+        "page": page,
+        "rows": rows,
+        "statuses": Status.choices,
+        "q": request.GET.get("q", ""),
+        "status": request.GET.get("status", ""),
+        "overdue": request.GET.get("overdue") == "true",
+        "query_string": keep.urlencode(),
+    }
+    return render(request, "dossiers/search.html", context)
+
+
+# ---------------------------------------------------------------------------- dossier page and actions
+
+
+def _timeline(dossier: Dossier, events: list[DossierEvent]) -> list[dict]:
+    """Mẫu 05 rows: each step with the due instant in force after it and its result.
+
+    Composes the existing rules only: `derive_schedule` over the log up to the step, and
+    `Dossier.classify` on an unsaved probe whose "result" is the step's instant.
+    """
+    rows, seen = [], []
+    for event in events:
+        seen.append((event.type, event.at, event.payload))
+        due = derive_schedule(procedure=dossier.procedure, agency=dossier.agency, events=seen).due_at
+        result = None
+        if event.type != E.RECEIVED:
+            result = Dossier(due_at=due, result_ready_at=event.at).classify(event.at)
+        rows.append({"event": event, "due_at": due, "result": result, "items": event.payload.get("items", [])})
+    return rows
+
+
+def _render_dossier(
+    request,
+    dossier: Dossier,
+    *,
+    bound: forms.ActionForm | None = None,
+    kind: str = "",
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    events = list(dossier.events.select_related("actor"))
+    can_act = request.user.has_perm("dossiers.change_dossier")
+    action_forms = []
+    if can_act:
+        for allowed in services.allowed_actions(dossier):
+            spec = ACTIONS[allowed]
+            form = (
+                bound if allowed == kind and bound is not None else spec.form_class(prefix=allowed, user=request.user)
+            )
+            action_forms.append({"kind": allowed, "spec": spec, "form": form})
+    if bound is not None and kind not in {a["kind"] for a in action_forms} and bound.errors:
+        action_forms.insert(0, {"kind": kind, "spec": ACTIONS[kind], "form": bound})
+    types = {event.type for event in events}
+    context = {
+        "dossier": dossier,
+        "timeline": _timeline(dossier, events),
+        "classification": dossier.classify(timezone.now()),
+        "action_forms": action_forms,
+        "action_error": error,
+        "has_form02": E.SUPPLEMENT_REQUESTED in types,
+        "has_form03": E.REFUSED in types,
+    }
+    return render(request, "dossiers/detail.html", context, status=status)
+
+
+@login_required
+def detail(request, code: str):
+    return _render_dossier(request, _get_dossier(request.user, code))
+
+
+@login_required
+@permission_required("dossiers.change_dossier", raise_exception=True)
+@require_POST
+def act(request, code: str, kind: str):
+    dossier = _get_dossier(request.user, code)
+    spec = ACTIONS.get(kind)
+    if spec is None:
+        raise Http404("Thao tác không tồn tại.")
+    form = spec.form_class(request.POST, prefix=kind, user=request.user)
+    if form.is_valid():
+        try:
+            spec.service(dossier=dossier, actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            forms.add_service_errors(form, exc)
+        except ConflictError as exc:
+            return _render_dossier(request, _get_dossier(request.user, code), error=str(exc), status=409)
+        except PermissionDenied as exc:
+            return _render_dossier(request, dossier, bound=form, kind=kind, error=str(exc), status=403)
+        else:
+            messages.success(request, spec.done.format(code=dossier.code))
+            return redirect("dossiers:detail", code=dossier.code)
+    return _render_dossier(request, dossier, bound=form, kind=kind)
+
+
+# ---------------------------------------------------------------------------- printable forms
+
+
+def _public_lookup_url(request, code: str) -> str:
+    path = f"{reverse('dossiers:lookup')}?{urlencode({'ma': code})}"
+    # Receipts printed from an intranet host still need a QR the public can open.
+    base = getattr(settings, "PUBLIC_BASE_URL", "")
+    return f"{base.rstrip('/')}{path}" if base else request.build_absolute_uri(path)
+
+
+@login_required
+def receipt(request, code: str):
+    """Mẫu 01: giấy tiếp nhận hồ sơ và hẹn trả kết quả."""
+    dossier = _get_dossier(request.user, code)
+    lookup_url = _public_lookup_url(request, dossier.code)
+    qr_svg = segno.make(lookup_url, error="m").svg_inline(scale=3, title="Mã QR tra cứu hồ sơ")
+    context = {"dossier": dossier, "agency": dossier.agency, "lookup_url": lookup_url, "qr_svg": qr_svg}
+    return render(request, "dossiers/receipt.html", context)
+
+
+def _latest_event(dossier: Dossier, kind: str) -> DossierEvent:
+    event = dossier.events.filter(type=kind).select_related("actor").order_by("-at", "-id").first()
+    if event is None:
+        raise Http404("Hồ sơ không có phiếu này.")
+    return event
+
+
+@login_required
+def form02(request, code: str):
+    """Mẫu 02: phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (the latest request)."""
+    dossier = _get_dossier(request.user, code)
+    event = _latest_event(dossier, E.SUPPLEMENT_REQUESTED)
+    context = {"dossier": dossier, "agency": dossier.agency, "event": event, "items": event.payload.get("items", [])}
+    return render(request, "dossiers/form02.html", context)
+
+
+@login_required
+def form03(request, code: str):
+    """Mẫu 03: phiếu từ chối tiếp nhận, giải quyết hồ sơ."""
+    dossier = _get_dossier(request.user, code)
+    event = _latest_event(dossier, E.REFUSED)
+    reasons = [line.strip() for line in event.note.splitlines() if line.strip()]
+    context = {"dossier": dossier, "agency": dossier.agency, "event": event, "reasons": reasons}
+    return render(request, "dossiers/form03.html", context)
+
+
+# ---------------------------------------------------------------------------- public look-up
+
+
+def _find_public(code: str, last_digits: str) -> Dossier | None:
+    """The dossier with this code whose phone ends with these digits; None for any mismatch."""
+    candidates = Dossier.objects.filter(code__iexact=code).select_related("procedure", "agency")
+    for dossier in candidates[:5]:
+        if hmac.compare_digest(dossier.applicant_phone[-4:], last_digits):
+            return dossier
+    return None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def lookup(request):
+    """Public status look-up: no login, no personal data, rate-limited per client address."""
+    if request.method == "GET":
+        form = forms.LookupForm(initial={"ma": request.GET.get("ma", "")})
+        return render(request, "dossiers/lookup.html", {"form": form})
+    if too_many_attempts(
+        scope="lookup", key=client_ip(request), limit=LOOKUP_LIMIT, window_seconds=LOOKUP_WINDOW_SECONDS
+    ):
+        response = render(request, "dossiers/lookup.html", {"form": forms.LookupForm(), "limited": True}, status=429)
+        response["Retry-After"] = str(LOOKUP_WINDOW_SECONDS)
+        return response
+    form = forms.LookupForm(request.POST)
+    found, not_found = None, False
+    if form.is_valid():
+        found = _find_public(form.cleaned_data["ma"], form.cleaned_data["sdt"])
+        not_found = found is None
+    return render(request, "dossiers/lookup.html", {"form": form, "found": found, "not_found": not_found})
