@@ -102,3 +102,17 @@ def test_working_hours_measure_back(db, received, n):
     minute = due.hour * 60 + due.minute
     assert 7 * 60 < minute <= 11 * 60 or 13 * 60 < minute <= 17 * 60
     assert VN.is_working_day(due.date())
+
+
+@PROPERTY
+@given(
+    cases=st.lists(st.tuples(instants(), st.integers(0, 60)), min_size=1, max_size=20),
+    unit=st.sampled_from(["working_days", "working_hours", "calendar_days"]),
+    years_away=st.sampled_from([0, 0, 0, 20]),
+)
+def test_batch_agrees_with_one_call_each(db, cases, unit, years_away):
+    """due_at_many is only a faster loop: it answers exactly what due_at answers, pair by pair."""
+    received = [moment + dt.timedelta(days=365 * years_away) for moment, _ in cases]
+    amounts = [amount for _, amount in cases]
+    expected = [calendar.due_at(moment, amount, unit) for moment, amount in zip(received, amounts, strict=True)]
+    assert calendar.due_at_many(received, amounts, unit) == expected
