@@ -18,6 +18,8 @@ from django.utils import timezone
 
 from accounts import roles
 from accounts.models import StaffProfile
+from apology_letters.models import ApologyLetter
+from apology_letters.services import letter_issue, sweep_late_dossiers
 from dossiers import services
 from dossiers.models import Dossier
 from procedures import calendar
@@ -178,6 +180,25 @@ def load_dossiers(agencies: list[Agency], actor, *, count_per_agency: int = 30, 
     return created
 
 
+def load_letters(agencies: list[Agency]) -> int:
+    """Run the late-dossier sweep; the head issues the oldest draft of each agency, leaving the
+    rest waiting on the review page. Issues nothing when an agency already has an issued letter.
+    """
+    drafted = len(sweep_late_dossiers().drafted)
+    User = get_user_model()
+    for agency in agencies:
+        if ApologyLetter.objects.filter(agency=agency, status=ApologyLetter.Status.ISSUED).exists():
+            continue
+        draft = ApologyLetter.objects.filter(agency=agency, status=ApologyLetter.Status.DRAFT).order_by("number").first()
+        head = User.objects.filter(groups__name=roles.DEPARTMENT_HEAD, staff_profile__agency=agency).first()
+        if draft is not None and head is not None:
+            letter_issue(
+                letter=draft, actor=head, sent_via="counter",
+                reason="Cần xác minh thông tin văn bằng với cơ sở giáo dục đã cấp.",
+            )
+    return drafted
+
+
 def load_demo(*, password: str) -> dict:
     data = json.loads(CATALOGUE.read_text(encoding="utf-8"))
     with transaction.atomic():
@@ -187,4 +208,5 @@ def load_demo(*, password: str) -> dict:
         admin = get_user_model().objects.get(username="admin")
         catalogue = catalogue_upsert(rows=data["procedures"], user=admin)
     dossiers = load_dossiers(agencies, admin)
-    return {"agencies": agencies, "staff": staff, "catalogue": catalogue, "dossiers": dossiers}
+    letters = load_letters(agencies)
+    return {"agencies": agencies, "staff": staff, "catalogue": catalogue, "dossiers": dossiers, "letters": letters}

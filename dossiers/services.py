@@ -123,6 +123,11 @@ def dossier_receive(
 ) -> Dossier:
     """Log a complete dossier at the counter: allocate its code, compute its due instant."""
     received_at = resolve_instant(actor=actor, at=received_at, field="received_at")
+    if original_due_at is not None:
+        if timezone.is_naive(original_due_at):
+            original_due_at = timezone.make_aware(original_due_at, VN_TZ)
+        if original_due_at < received_at:
+            raise ValidationError({"due_at": "Hạn trả kết quả không được trước thời điểm tiếp nhận."})
     if not procedure.is_active:
         raise ValidationError({"procedure": "Thủ tục này đã ngừng áp dụng."})
     agency = procedure.agency
@@ -257,10 +262,13 @@ def dossier_transfer(*, dossier: Dossier, actor, to_unit: str, at=None, note: st
     return _act(dossier=dossier, kind=E.TRANSFERRED, actor=actor, at=at, note=note, to_unit=to_unit.strip())
 
 
-def dossier_finish(*, dossier: Dossier, actor, at=None, result_note: str = "") -> Dossier:
+def dossier_finish(
+    *, dossier: Dossier, actor, at=None, result_note: str = "", draft_apology: bool = True
+) -> Dossier:
     """The result is ready: the dossier is settled and classified against its due instant.
 
-    A result later than the appointment with no apology letter gets one drafted.
+    A result later than the appointment with no apology letter gets one drafted, except when
+    a legacy tracking book is imported (`draft_apology=False`): those delays are long past.
     """
 
     from apology_letters.services import draft_if_finished_late
@@ -273,7 +281,8 @@ def dossier_finish(*, dossier: Dossier, actor, at=None, result_note: str = "") -
     with transaction.atomic():
         dossier = _act(dossier=dossier, kind=E.RESULT_READY, actor=actor, at=at, note=result_note, change=change)
         # A late result with no letter gets one drafted, so nothing slips through between sweeps.
-        draft_if_finished_late(dossier, actor=actor, at=dossier.result_ready_at)
+        if draft_apology:
+            draft_if_finished_late(dossier, actor=actor, at=dossier.result_ready_at)
     return dossier
 
 

@@ -116,6 +116,9 @@ def test_finishing_late_without_a_letter_drafts_one(procedure, head):
     (letter,) = dossier.apology_letters.all()
     assert letter.original_due_at == vn(2026, 11, 6, 9, 0)
     assert letter.new_due_at == vn(2026, 11, 16, 9, 0)
+    imported = receive(procedure, head, vn(2026, 11, 2, 9, 0))
+    dossier_services.dossier_finish(dossier=imported, actor=head, at=vn(2026, 11, 9, 9, 0), draft_apology=False)
+    assert not imported.apology_letters.exists()  # a legacy book's old delays draft nothing
     on_time = receive(procedure, head, vn(2026, 11, 2, 9, 0))
     dossier_services.dossier_finish(dossier=on_time, actor=head, at=vn(2026, 11, 5, 9, 0))
     assert not on_time.apology_letters.exists()

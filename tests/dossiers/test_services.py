@@ -318,3 +318,17 @@ def test_inactive_procedure_is_refused(procedure, officer):
         factories.receive_dossier(procedure=procedure, actor=officer)
     assert "procedure" in error.value.message_dict
     assert Dossier.objects.count() == 0
+
+
+def test_imported_due_instant_must_follow_receipt_and_may_be_naive(procedure, head):
+    with pytest.raises(ValidationError) as error:
+        factories.receive_dossier(
+            procedure=procedure, actor=head, received_at=vn(2026, 11, 20, 9, 0), original_due_at=vn(2026, 11, 19, 9, 0)
+        )
+    assert "due_at" in error.value.message_dict
+    dossier = factories.receive_dossier(
+        procedure=procedure, actor=head, received_at=vn(2026, 11, 20, 9, 0),
+        original_due_at=dt.datetime(2026, 11, 27, 17, 0),  # naive: read as Vietnamese local time
+    )
+    assert dossier.due_at == vn(2026, 11, 27, 17, 0)
+    assert dossier.classify(vn(2026, 11, 25, 9, 0)) == Classification.WITHIN_DEADLINE

@@ -20,8 +20,8 @@ class Command(BaseCommand):
             f"Danh mục: {len(result['agencies'])} cơ quan; thủ tục tạo mới {catalogue.created}, "
             f"cập nhật {catalogue.updated}, không đổi {catalogue.unchanged}."
         )
-        self.stdout.write(f"Hồ sơ mẫu mới: {result['dossiers']}.")
-        self.stdout.write(self.style.SUCCESS("\nTài khoản đăng nhập (mật khẩu chung: %s)" % password))
+        self.stdout.write(f"Hồ sơ mẫu mới: {result['dossiers']}; phiếu xin lỗi mới dự thảo: {result['letters']}.")
+        self.stdout.write(self.style.SUCCESS(f"\nTài khoản đăng nhập (mật khẩu chung: {password})"))
         for username, role, scope in result["staff"]:
             self.stdout.write(f"  {username:<15} {role:<30} {scope}")
         self.stdout.write("\nMở http://127.0.0.1:8000/ và đăng nhập bằng tài khoản admin ở trên.")
