@@ -25,7 +25,7 @@ from dossiers.models import Dossier
 from procedures import calendar
 from procedures.calendar import VN_TZ
 from procedures.models import Agency, CalendarOverride, Procedure
-from procedures.services import catalogue_upsert
+from procedures.catalogue import catalogue_upsert
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "procedures" / "data" / "demo_catalogue.json"
 

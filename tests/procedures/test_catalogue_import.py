@@ -11,10 +11,8 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook, load_workbook
 
-from procedures.models import Field, Procedure
-from procedures.services import (
+from procedures.catalogue import (
     CATALOGUE_COLUMNS,
-    MAX_ROWS,
     CatalogueError,
     RowError,
     catalogue_upsert,
@@ -22,6 +20,8 @@ from procedures.services import (
     read_catalogue_xlsx,
     write_catalogue_xlsx,
 )
+from procedures.catalogue.layout import MAX_ROWS
+from procedures.models import Field, Procedure
 from tests import factories
 
 HEADER = [header for _key, header in CATALOGUE_COLUMNS]

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from procedures.models import Agency, Procedure
-from procedures.services import write_catalogue_xlsx
+from procedures.catalogue import write_catalogue_xlsx
 
 
 class Command(BaseCommand):

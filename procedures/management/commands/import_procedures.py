@@ -7,7 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from procedures.services import (
+from procedures.catalogue import (
     CatalogueError,
     catalogue_upsert,
     read_catalogue_json,
