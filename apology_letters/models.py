@@ -53,7 +53,12 @@ class ApologyLetter(models.Model):
     )
     drafted_at = models.DateTimeField("dự thảo lúc")
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="người ban hành"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="người ban hành",
     )
     signer_name = models.CharField("người ký", max_length=100, blank=True)
     signer_title = models.CharField("chức vụ người ký", max_length=100, blank=True)

@@ -59,14 +59,18 @@ def _create(*, dossier: Dossier, actor, at: dt.datetime, reason: str, new_due_at
 def _check_new_due(dossier: Dossier, new_due_at: dt.datetime) -> None:
     if new_due_at <= dossier.current_appointment:
         raise ValidationError(
-            {"new_due_at": "Ngày hẹn mới phải sau ngày hẹn trả kết quả "
-             f"({dossier.current_appointment.astimezone(VN_TZ):%H:%M %d/%m/%Y})."}
+            {
+                "new_due_at": "Ngày hẹn mới phải sau ngày hẹn trả kết quả "
+                f"({dossier.current_appointment.astimezone(VN_TZ):%H:%M %d/%m/%Y})."
+            }
         )
     if not calendar.is_working_day(new_due_at.astimezone(VN_TZ).date(), dossier.agency):
         raise ValidationError({"new_due_at": "Ngày hẹn mới phải là ngày làm việc."})
 
 
-def letter_draft(*, dossier: Dossier, actor, reason: str, new_due_at: dt.datetime | None = None, at=None) -> ApologyLetter:
+def letter_draft(
+    *, dossier: Dossier, actor, reason: str, new_due_at: dt.datetime | None = None, at=None
+) -> ApologyLetter:
     """Draft a letter by hand, typically before the deadline, with a reason and a new date."""
     at = at or timezone.now()
     if not reason or not reason.strip():
@@ -99,7 +103,9 @@ def _apply_edits(letter: ApologyLetter, *, reason: str | None, new_due_at: dt.da
         letter.new_due_at = new_due_at
 
 
-def letter_update(*, letter: ApologyLetter, actor, reason: str | None = None, new_due_at: dt.datetime | None = None) -> ApologyLetter:
+def letter_update(
+    *, letter: ApologyLetter, actor, reason: str | None = None, new_due_at: dt.datetime | None = None
+) -> ApologyLetter:
     """A head edits a draft's reason and new appointment."""
     with transaction.atomic():
         letter = _locked_letter(letter, allowed=(Status.DRAFT,), verb="sửa")
@@ -110,8 +116,15 @@ def letter_update(*, letter: ApologyLetter, actor, reason: str | None = None, ne
 
 
 def letter_issue(
-    *, letter: ApologyLetter, actor, sent_via: str, signer_name: str = "", signer_title: str = "", at=None,
-    reason: str | None = None, new_due_at: dt.datetime | None = None,
+    *,
+    letter: ApologyLetter,
+    actor,
+    sent_via: str,
+    signer_name: str = "",
+    signer_title: str = "",
+    at=None,
+    reason: str | None = None,
+    new_due_at: dt.datetime | None = None,
 ) -> ApologyLetter:
     """Sign and send: the dossier's appointment becomes the new date; its due instant stays.
 
@@ -160,7 +173,10 @@ def draft_if_finished_late(dossier: Dossier, *, actor, at: dt.datetime) -> Apolo
     if dossier.apology_letters.exclude(status=Status.CANCELLED).filter(delay_number=_current_delay(dossier)).exists():
         return None
     return _create(
-        dossier=dossier, actor=None, at=at, reason=PLACEHOLDER_REASON,
+        dossier=dossier,
+        actor=None,
+        at=at,
+        reason=PLACEHOLDER_REASON,
         new_due_at=proposed_new_due(dossier, at),
     )
 
@@ -211,7 +227,10 @@ def sweep_late_dossiers(*, at: dt.datetime | None = None, agency_code: str | Non
             try:
                 with transaction.atomic():
                     letter = _create(
-                        dossier=dossier, actor=None, at=report.at, reason=PLACEHOLDER_REASON,
+                        dossier=dossier,
+                        actor=None,
+                        at=report.at,
+                        reason=PLACEHOLDER_REASON,
                         new_due_at=proposed_new_due(dossier, report.at),
                     )
             except IntegrityError:

@@ -48,9 +48,7 @@ def make_cases(n: int, seed: int) -> list[tuple[dt.datetime, int]]:
         day = FIRST_DAY + dt.timedelta(days=rng.randint(0, span))
         start, end = rng.choice(sessions)
         minute = rng.randint(start, end)
-        received = dt.datetime(
-            day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=calendar.VN_TZ
-        )
+        received = dt.datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=calendar.VN_TZ)
         cases.append((received, rng.randint(1, 30)))
     return cases
 
@@ -129,7 +127,10 @@ def main(argv=None) -> int:
     # beside it so the gap stays visible (docs/benchmarks.md).
     (_, single, _), (_, batch, _), (holidays_label, reference, _), (naive_label, loop, _) = runs
     for ours_label, ours_seconds, gating in (("one call each", single, False), ("batch", batch, True)):
-        for label, seconds, target in ((holidays_label, reference, TARGET_VS_HOLIDAYS), (naive_label, loop, TARGET_VS_NAIVE)):
+        for label, seconds, target in (
+            (holidays_label, reference, TARGET_VS_HOLIDAYS),
+            (naive_label, loop, TARGET_VS_NAIVE),
+        ):
             ratio = seconds / ours_seconds
             verdict = "PASS" if ratio >= target else "FAIL"
             failed |= gating and verdict == "FAIL"

@@ -24,13 +24,20 @@ from dossiers import services
 from dossiers.models import Dossier
 from procedures import calendar
 from procedures.calendar import VN_TZ
-from procedures.models import Agency, CalendarOverride, Procedure
 from procedures.catalogue import catalogue_upsert
+from procedures.models import Agency, CalendarOverride, Procedure
 
 CATALOGUE = Path(__file__).resolve().parent.parent / "procedures" / "data" / "demo_catalogue.json"
 
 AGENCY_FIELDS = [
-    "name", "level", "locality", "head_name", "head_title", "letter_prefix", "address", "phone",
+    "name",
+    "level",
+    "locality",
+    "head_name",
+    "head_title",
+    "letter_prefix",
+    "address",
+    "phone",
 ]
 
 OVERRIDES = [
@@ -51,9 +58,21 @@ STAFF = [
 ]
 
 NAMES = [
-    "Nguyễn Văn An", "Trần Thị Bình", "Lê Hoàng Cường", "Phạm Thị Dung", "Hoàng Minh Đức",
-    "Vũ Thị Hạnh", "Đặng Quốc Huy", "Bùi Thị Khánh Linh", "Đỗ Văn Long", "Ngô Thị Mai",
-    "Dương Văn Nghĩa", "Lý Thị Oanh", "Phan Thanh Phong", "Trịnh Thị Quỳnh", "Đinh Công Sơn",
+    "Nguyễn Văn An",
+    "Trần Thị Bình",
+    "Lê Hoàng Cường",
+    "Phạm Thị Dung",
+    "Hoàng Minh Đức",
+    "Vũ Thị Hạnh",
+    "Đặng Quốc Huy",
+    "Bùi Thị Khánh Linh",
+    "Đỗ Văn Long",
+    "Ngô Thị Mai",
+    "Dương Văn Nghĩa",
+    "Lý Thị Oanh",
+    "Phan Thanh Phong",
+    "Trịnh Thị Quỳnh",
+    "Đinh Công Sơn",
 ]
 
 
@@ -125,11 +144,19 @@ def _scenario_steps(kind: str, dossier: Dossier, now: dt.datetime, agency: Agenc
     if kind == "late":
         return [(services.dossier_finish, {"result_note": "Hoàn thành muộn"}, after(due, day))]
     if kind == "supplement":
-        return [(services.dossier_request_supplement, {"items": ["Bản sao giấy khai sinh"], "reason": "Hồ sơ thiếu giấy khai sinh"}, after(received, 120))]
+        return [
+            (
+                services.dossier_request_supplement,
+                {"items": ["Bản sao giấy khai sinh"], "reason": "Hồ sơ thiếu giấy khai sinh"},
+                after(received, 120),
+            )
+        ]
     if kind == "suspended":
         return [(services.dossier_suspend, {"reason": "Chờ xác minh văn bằng tại trường cấp"}, after(received, 240))]
     if kind == "refused":
-        return [(services.dossier_refuse, {"reason": "Không thuộc thẩm quyền giải quyết của cơ quan"}, after(received, 30))]
+        return [
+            (services.dossier_refuse, {"reason": "Không thuộc thẩm quyền giải quyết của cơ quan"}, after(received, 30))
+        ]
     if kind == "withdrawn":
         return [(services.dossier_withdraw, {"reason": "Công dân xin rút hồ sơ"}, after(received, 90))]
     if kind == "transferred":
@@ -138,15 +165,23 @@ def _scenario_steps(kind: str, dossier: Dossier, now: dt.datetime, agency: Agenc
 
 
 SCENARIOS = [
-    "early", "early_returned", "on_time", "late", "supplement", "suspended", "refused", "withdrawn",
-    "transferred", "in_progress",
+    "early",
+    "early_returned",
+    "on_time",
+    "late",
+    "supplement",
+    "suspended",
+    "refused",
+    "withdrawn",
+    "transferred",
+    "in_progress",
 ]
 
 
 @transaction.atomic
 def load_dossiers(agencies: list[Agency], actor, *, count_per_agency: int = 30, seed: int = 61) -> int:
     """Create demo dossiers once: nothing is added when an agency already has dossiers."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not a secret
     now = timezone.now()
     created = 0
     for agency in agencies:
@@ -189,11 +224,15 @@ def load_letters(agencies: list[Agency]) -> int:
     for agency in agencies:
         if ApologyLetter.objects.filter(agency=agency, status=ApologyLetter.Status.ISSUED).exists():
             continue
-        draft = ApologyLetter.objects.filter(agency=agency, status=ApologyLetter.Status.DRAFT).order_by("number").first()
+        draft = (
+            ApologyLetter.objects.filter(agency=agency, status=ApologyLetter.Status.DRAFT).order_by("number").first()
+        )
         head = User.objects.filter(groups__name=roles.DEPARTMENT_HEAD, staff_profile__agency=agency).first()
         if draft is not None and head is not None:
             letter_issue(
-                letter=draft, actor=head, sent_via="counter",
+                letter=draft,
+                actor=head,
+                sent_via="counter",
                 reason="Cần xác minh thông tin văn bằng với cơ sở giáo dục đã cấp.",
             )
     return drafted

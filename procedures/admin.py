@@ -11,7 +11,10 @@ class AgencyAdmin(SimpleHistoryAdmin):
     search_fields = ["code", "name"]
     fieldsets = [
         (None, {"fields": ["code", "name", "level", "parent_name", "locality", "address", "phone", "result_place"]}),
-        ("Giờ làm việc", {"fields": [("morning_start", "morning_end"), ("afternoon_start", "afternoon_end"), "counting_convention"]}),
+        (
+            "Giờ làm việc",
+            {"fields": [("morning_start", "morning_end"), ("afternoon_start", "afternoon_end"), "counting_convention"]},
+        ),
         ("Ký văn bản", {"fields": ["head_name", "head_title", "letter_prefix"]}),
     ]
 
@@ -27,10 +30,25 @@ class FieldAdmin(SimpleHistoryAdmin):
 @admin.register(Procedure)
 class ProcedureAdmin(SimpleHistoryAdmin):
     list_display = [
-        "code", "name", "field", "agency", "processing_time_display", "online_level", "supplement_policy", "is_active",
+        "code",
+        "name",
+        "field",
+        "agency",
+        "processing_time_display",
+        "online_level",
+        "supplement_policy",
+        "is_active",
         "needs_verification",
     ]
-    list_filter = ["agency", "field", "online_level", "processing_unit", "supplement_policy", "is_active", "needs_verification"]
+    list_filter = [
+        "agency",
+        "field",
+        "online_level",
+        "processing_unit",
+        "supplement_policy",
+        "is_active",
+        "needs_verification",
+    ]
     search_fields = ["code", "name"]
     list_select_related = ["agency", "field"]
     autocomplete_fields = ["field"]

@@ -24,8 +24,8 @@ import datetime as dt
 import threading
 import time
 from array import array
-from dataclasses import dataclass, field
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -41,6 +41,15 @@ if TYPE_CHECKING:
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_SESSIONS = ((7 * 60, 11 * 60), (13 * 60, 17 * 60))
 _DEFAULT_SPAN = (2015, 2035)
+# The calendar grows on demand, so a far-off instant would rebuild it over centuries in every
+# worker (and offsets before 1911 are not whole minutes). Nothing administrative lies outside.
+SUPPORTED_YEARS = (1990, 2100)
+
+
+class CalendarRangeError(ValueError):
+    """An instant outside SUPPORTED_YEARS."""
+
+
 _VERSION_KEY = "procedures:calendar:version"
 
 
@@ -124,6 +133,10 @@ class WorkingDays:
         self._build(*span)
 
     def _build(self, first_year: int, last_year: int) -> None:
+        if first_year < SUPPORTED_YEARS[0] - 1 or last_year > SUPPORTED_YEARS[1] + 1:
+            raise CalendarRangeError(
+                f"Thời điểm nằm ngoài phạm vi lịch làm việc ({SUPPORTED_YEARS[0]}–{SUPPORTED_YEARS[1]})."
+            )
         vn = holidays.VN(years=range(first_year, last_year + 1), language="vi")
         first = dt.date(first_year, 1, 1)
         days = (dt.date(last_year, 12, 31) - first).days + 1
@@ -143,9 +156,7 @@ class WorkingDays:
             day += one
         prefix[days] = len(ordinals)
         # Local midnight of every working day, so an instant is one addition away (no DST here).
-        self.midnights = [
-            dt.datetime.combine(dt.date.fromordinal(ordinal), dt.time(), VN_TZ) for ordinal in ordinals
-        ]
+        self.midnights = [dt.datetime.combine(dt.date.fromordinal(ordinal), dt.time(), VN_TZ) for ordinal in ordinals]
         self.first_year, self.last_year = first_year, last_year
         self.first_ordinal = first.toordinal()
         self.flags, self.prefix, self.ordinals = flags, prefix, ordinals
@@ -288,9 +299,7 @@ def office_hours(agency: Agency | None = None) -> OfficeHours:
     )
     hours = _hours_cache.get(key)
     if hours is None:
-        sessions = tuple(
-            (start.hour * 60 + start.minute, end.hour * 60 + end.minute) for start, end in agency.sessions
-        )
+        sessions = tuple((start.hour * 60 + start.minute, end.hour * 60 + end.minute) for start, end in agency.sessions)
         hours = OfficeHours(sessions, agency.counting_convention == "next_working_day")
         _hours_cache[key] = hours
     return hours
@@ -320,9 +329,7 @@ def _position(days: WorkingDays, hours: OfficeHours, ordinal: int, minute: int) 
     return rank * hours.minutes_per_day
 
 
-def _locate(
-    days: WorkingDays, hours: OfficeHours, position: int, *, closing: bool
-) -> tuple[int, int]:
+def _locate(days: WorkingDays, hours: OfficeHours, position: int, *, closing: bool) -> tuple[int, int]:
     """(date ordinal, minute of day) of a position; see `OfficeHours.minute_at` for `closing`."""
     per_day = hours.minutes_per_day
     rank = (position - 1) // per_day if closing else position // per_day
@@ -397,10 +404,7 @@ def non_working_reasons(dates: list[dt.date], agency: Agency | None = None) -> d
             overrides[row["date"]] = row["reason"]
     days = working_days(agency)
     weekend = {5: "Thứ Bảy", 6: "Chủ nhật"}
-    return {
-        day: overrides.get(day) or days.reason(day) or weekend.get(day.weekday(), "Ngày nghỉ")
-        for day in dates
-    }
+    return {day: overrides.get(day) or days.reason(day) or weekend.get(day.weekday(), "Ngày nghỉ") for day in dates}
 
 
 def deadline(received_at: dt.datetime, amount: int, unit: str, agency: Agency | None = None) -> Deadline:

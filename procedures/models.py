@@ -41,7 +41,9 @@ class Agency(models.Model):
     parent_name = models.CharField(
         "cơ quan chủ quản", max_length=255, blank=True, help_text="Dòng trên của tiêu đề văn bản."
     )
-    locality = models.CharField("địa danh", max_length=100, blank=True, help_text="Dùng ở dòng 'địa danh, ngày … tháng … năm …'.")
+    locality = models.CharField(
+        "địa danh", max_length=100, blank=True, help_text="Dùng ở dòng 'địa danh, ngày … tháng … năm …'."
+    )
     address = models.CharField("địa chỉ", max_length=255, blank=True)
     phone = models.CharField("điện thoại", max_length=32, blank=True)
     result_place = models.CharField(
@@ -74,9 +76,7 @@ class Agency(models.Model):
 
     def clean(self) -> None:
         if not (self.morning_start < self.morning_end <= self.afternoon_start < self.afternoon_end):
-            raise ValidationError(
-                "Giờ làm việc phải theo thứ tự: sáng từ < sáng đến ≤ chiều từ < chiều đến."
-            )
+            raise ValidationError("Giờ làm việc phải theo thứ tự: sáng từ < sáng đến ≤ chiều từ < chiều đến.")
 
     @property
     def sessions(self) -> tuple[tuple[dt.time, dt.time], tuple[dt.time, dt.time]]:
@@ -149,7 +149,9 @@ class Procedure(models.Model):
         ordering = ["agency__code", "field__code", "code"]
         constraints = [
             models.UniqueConstraint(fields=["agency", "code"], name="procedure_code_unique_per_agency"),
-            models.CheckConstraint(condition=Q(online_level__gte=1, online_level__lte=4), name="procedure_online_level_1_4"),
+            models.CheckConstraint(
+                condition=Q(online_level__gte=1, online_level__lte=4), name="procedure_online_level_1_4"
+            ),
             models.CheckConstraint(condition=Q(processing_amount__gte=1), name="procedure_processing_amount_positive"),
         ]
 
@@ -209,7 +211,9 @@ class CalendarOverride(models.Model):
                 fields=["date"], condition=Q(agency__isnull=True), name="calendar_override_unique_global_date"
             ),
             models.UniqueConstraint(
-                fields=["date", "agency"], condition=Q(agency__isnull=False), name="calendar_override_unique_agency_date"
+                fields=["date", "agency"],
+                condition=Q(agency__isnull=False),
+                name="calendar_override_unique_agency_date",
             ),
         ]
 

@@ -24,7 +24,7 @@ def _run_in_threads(count: int, work) -> list:
         try:
             barrier.wait()
             results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread raised
+        except Exception as exc:
             results[i] = exc
         finally:
             connection.close()

@@ -90,7 +90,9 @@ def test_intake_allocates_code_due_and_book_line(procedure, officer):
     assert (first.book_volume, first.book_line, second.book_line) == (2026, 1, 2)
     assert first.due_at == vn(2026, 12, 2, 9, 0)  # 5 working days from Wed 09:00
     assert (first.received_date, first.due_date, first.finished_date) == (
-        dt.date(2026, 11, 25), dt.date(2026, 12, 2), None,
+        dt.date(2026, 11, 25),
+        dt.date(2026, 12, 2),
+        None,
     )
     event = first.events.get()
     assert (event.type, event.actor, event.at) == ("received", officer, first.received_at)
@@ -122,13 +124,18 @@ def test_every_transition_allowed_or_refused(status, kind, procedure, officer):
 def test_conflict_message_names_state_and_action(dossier, officer):
     dossier = act("result_ready", dossier, officer)
     dossier = act("returned", dossier, officer)
-    with pytest.raises(ConflictError, match="^Hồ sơ đã trả kết quả, không thể yêu cầu bổ sung.$"):
+    with pytest.raises(ConflictError, match=r"^Hồ sơ đã trả kết quả, không thể yêu cầu bổ sung\.$"):
         act("supplement_requested", dossier, officer)
 
 
 def test_allowed_actions_lists_buttons(dossier):
     assert services.allowed_actions(dossier) == [
-        "supplement_requested", "suspended", "transferred", "result_ready", "refused", "withdrawn",
+        "supplement_requested",
+        "suspended",
+        "transferred",
+        "result_ready",
+        "refused",
+        "withdrawn",
     ]
 
 
@@ -140,6 +147,7 @@ def test_transfer_records_hand_over(dossier, officer):
 
 
 # --- restart vs pause on hand-made timelines --------------------------------------------------
+
 
 def _timeline(procedure, head, steps):
     """Receive at steps[0] then apply (kind, instant) pairs; `head` may enter past instants."""
@@ -223,6 +231,7 @@ def test_paused_dossier_is_not_overdue_while_waiting(agency, head):
 
 # --- classification ---------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("finished", "expected"),
     [
@@ -256,6 +265,7 @@ def test_withdrawn_is_left_out_only_after_it_happened(procedure, head):
 
 
 # --- supplement rule, instants ----------------------------------------------------------------
+
 
 def test_second_supplement_request_is_flagged(procedure, head):
     dossier = _timeline(
@@ -327,8 +337,10 @@ def test_imported_due_instant_must_follow_receipt_and_may_be_naive(procedure, he
         )
     assert "due_at" in error.value.message_dict
     dossier = factories.receive_dossier(
-        procedure=procedure, actor=head, received_at=vn(2026, 11, 20, 9, 0),
-        original_due_at=dt.datetime(2026, 11, 27, 17, 0),  # naive: read as Vietnamese local time
+        procedure=procedure,
+        actor=head,
+        received_at=vn(2026, 11, 20, 9, 0),
+        original_due_at=dt.datetime(2026, 11, 27, 17, 0),  # noqa: DTZ001 - naive on purpose: read as local time
     )
     assert dossier.due_at == vn(2026, 11, 27, 17, 0)
     assert dossier.classify(vn(2026, 11, 25, 9, 0)) == Classification.WITHIN_DEADLINE

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework.fields import DateTimeField
 from rest_framework.exceptions import ValidationError
+from rest_framework.fields import DateTimeField
 
 from apology_letters.services import sweep_late_dossiers
 from procedures.calendar import VN_TZ
@@ -23,11 +23,14 @@ class Command(BaseCommand):
             try:
                 instant = DateTimeField().to_internal_value(at)
             except ValidationError:
-                raise CommandError(f"--at {at!r} không phải thời điểm ISO 8601 (ví dụ 2026-11-25T17:00+07:00).") from None
+                raise CommandError(
+                    f"--at {at!r} không phải thời điểm ISO 8601 (ví dụ 2026-11-25T17:00+07:00)."
+                ) from None
         if agency and not Agency.objects.filter(code=agency).exists():
             raise CommandError(f"Không có cơ quan mã {agency!r}.")
         report = sweep_late_dossiers(at=instant, agency_code=agency)
-        self.stdout.write(f"Rà soát lúc {report.at.astimezone(VN_TZ):%H:%M %d/%m/%Y}, cơ quan: {', '.join(report.agencies) or 'không có'}")
+        agencies = ", ".join(report.agencies) or "không có"
+        self.stdout.write(f"Rà soát lúc {report.at.astimezone(VN_TZ):%H:%M %d/%m/%Y}, cơ quan: {agencies}")
         self.stdout.write(f"Phiếu mới dự thảo: {len(report.drafted)}")
         for letter in report.drafted:
             self.stdout.write(

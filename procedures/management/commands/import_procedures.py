@@ -7,6 +7,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from config.files import refuse_huge_file
 from procedures.catalogue import (
     CatalogueError,
     catalogue_upsert,
@@ -23,22 +24,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="Tệp .xlsx (theo mẫu của export_procedures) hoặc .json.")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Chỉ kiểm tra và báo kết quả, không ghi gì."
-        )
+        parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra và báo kết quả, không ghi gì.")
         parser.add_argument("--user", help="Tên đăng nhập được ghi vào lịch sử thay đổi.")
 
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp '{path}'.")
+        refuse_huge_file(path)
         user = self._user(options["user"]) if options["user"] else None
 
         try:
-            if path.suffix.lower() == ".json":
-                rows = read_catalogue_json(path)
-            else:
-                rows = read_catalogue_xlsx(path)
+            reader = read_catalogue_json if path.suffix.lower() == ".json" else read_catalogue_xlsx
+            rows = reader(path)
             result = catalogue_upsert(rows=rows, user=user, dry_run=options["dry_run"])
         except CatalogueError as exc:
             for error in exc.errors:
@@ -51,12 +49,8 @@ class Command(BaseCommand):
             self.stdout.write("Chạy thử (--dry-run): không ghi gì vào cơ sở dữ liệu.")
         if not rows:
             self.stdout.write(self.style.WARNING("Tệp không có dòng thủ tục nào."))
-        self.stdout.write(
-            f"Tạo mới: {result.created}, cập nhật: {result.updated}, không đổi: {result.unchanged}"
-        )
-        self.stdout.write(
-            f"Lĩnh vực tạo mới: {result.fields_created}, đổi tên: {result.fields_updated}"
-        )
+        self.stdout.write(f"Tạo mới: {result.created}, cập nhật: {result.updated}, không đổi: {result.unchanged}")
+        self.stdout.write(f"Lĩnh vực tạo mới: {result.fields_created}, đổi tên: {result.fields_updated}")
 
     def _user(self, username: str):
         User = get_user_model()
