@@ -18,7 +18,7 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SimpleHistoryAdmin, BaseUserAdmin):
     inlines = [StaffProfileInline]
     list_display = ["username", "last_name", "first_name", "is_staff", "is_active"]
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
+from simple_history import register
 from simple_history.models import HistoricalRecords
 
 
@@ -35,3 +37,14 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.agency or 'toàn tỉnh'}"
+
+
+# Users are audited too (who created an account, changed its roles or deactivated it). The
+# password hash and the last-login stamp stay out of the history: one is a secret, the other noise.
+register(
+    get_user_model(),
+    app="accounts",
+    table_name="accounts_historicaluser",
+    excluded_fields=["password", "last_login"],
+    m2m_fields=["groups"],
+)

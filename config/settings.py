@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_database, env_int, env_list, env_str
+from config.env import env_bool, env_database, env_email, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -27,19 +28,23 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "accounts",
     "procedures",
     "dossiers",
     "apology_letters",
+    "feedback",
     "reporting",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -48,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -71,13 +77,34 @@ TEMPLATES = [
 DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Shared by every worker (rate limits, calendar invalidation): Redis when REDIS_URL is set,
+# else a table in the database (`manage.py createcachetable`; `make run` does it).
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env_str("REDIS_URL", "")}
         if env_str("REDIS_URL", "")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}
     )
 }
+
+# How many reverse proxies in front of the app append to X-Forwarded-For (nginx: 1). The client
+# address used by rate limits and login lockouts is then taken from that header; 0 trusts only
+# REMOTE_ADDR (dossiers/web/ratelimit.py client_address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# Failed logins (admin and /dang-nhap/): 5 failures for one username from one address lock
+# that pair out for 15 minutes (django-axes; the attempts are rows in the database).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "dossiers.web.ratelimit.client_address"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -94,16 +121,77 @@ USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "var" / "static")))
+# Production serves static files from the app (whitenoise), hashed and compressed after
+# `collectstatic`; development keeps Django's plain storage so no collectstatic is needed.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if env_bool("STATIC_PLAIN_STORAGE", DEBUG)
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+# Request bodies: the API and the forms take small JSON/form posts; catalogue and dossier
+# imports are management commands, not uploads. nginx caps bodies too (docs/deployment.md).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
+# Import commands (import_procedures, import_dossiers) refuse larger files before reading them.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+
+# HTTPS: every flag is on when DEBUG is off, and each can be overridden by its variable.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^api/v1/health/$"]  # load balancers poll over plain HTTP
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+# Behind nginx terminating TLS: trust its X-Forwarded-Proto (only if nginx always sets it).
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# Email: EMAIL_URL (smtp://user:password@host:587, smtp+ssl://…:465, console://), else the
+# EMAIL_HOST/EMAIL_PORT/… variables; the console in development.
+EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL = env_email(
+    "EMAIL_URL", debug=DEBUG
+)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Một Cửa <no-reply@localhost>")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Logs go to stdout (systemd's journal or the container's log), one line per record.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}},
+    "handlers": {"stdout": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout", "formatter": "plain"}},
+    "root": {"handlers": ["stdout"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.request": {"level": "ERROR"},  # 4xx are part of normal use; 5xx are logged with a traceback
+        "axes": {"level": "WARNING"},
+    },
+}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dossiers:search"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["procedures.api.permissions.ReadAnyWriteAdmin"],
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.LimitedJSONParser",
+        "config.parsers.CleanFormParser",
+        "config.parsers.CleanMultiPartParser",
+    ],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
@@ -123,7 +211,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "config.schema.relax_formats"],
+    # Several apps have a "channel" and a "status": name the dossier ones so names stay stable.
+    "ENUM_NAME_OVERRIDES": {
+        "DossierChannelEnum": "dossiers.models.Channel",
+        "DossierStatusEnum": "dossiers.models.Status",
+        "FeedbackChannelEnum": "feedback.models.FeedbackItem.Channel",
+        "FeedbackStatusEnum": "feedback.models.FeedbackItem.Status",
+    },
 }
+
+# Field-level history of every audited model. Only a restore turns it off (`loaddata` would
+# otherwise add history rows for the group memberships it loads): docs/deployment.md.
+SIMPLE_HISTORY_ENABLED = env_bool("SIMPLE_HISTORY_ENABLED", True)
 
 # How often (seconds) a process re-checks the shared calendar version, so that an
 # override saved in one worker reaches the others.
@@ -132,3 +232,22 @@ CALENDAR_VERSION_CHECK_SECONDS = env_int("CALENDAR_VERSION_CHECK_SECONDS", 5, mi
 # Apology letters (domain.md "Apology letters"; both marked "verify" there, so kept as settings).
 APOLOGY_MAX_RESCHEDULES = env_int("APOLOGY_MAX_RESCHEDULES", 1, minimum=1)
 APOLOGY_WARNING_WORKING_DAYS = env_int("APOLOGY_WARNING_WORKING_DAYS", 1, minimum=0)
+
+# Targets of the source plan shown beside each report figure. Keys left out keep the defaults
+# in reporting/targets.py (on_time_rate 0.98, max_late_share 0.02, apology_coverage 1.0,
+# online_services_share 0.80, online_processing_rate 1.0); an unknown key fails at first use.
+REPORT_TARGETS: dict[str, float] = {}
+
+# Citizen satisfaction (SIPAS) and feedback (GYPAKN): docs/feedback.md. Checked at start-up
+# by feedback/checks.py.
+# Satisfaction target by year: the entry with the latest year not after the report's year applies.
+SATISFACTION_TARGET = {2018: 0.90, 2025: 0.95}
+# Calendar days after the first rating during which the applicant may change it.
+SATISFACTION_CHANGE_DAYS = env_int("SATISFACTION_CHANGE_DAYS", 7, minimum=0)
+# Working days to answer a feedback item, and per-category overrides ("comment", "complaint",
+# "recommendation"), e.g. {"complaint": 15}.
+FEEDBACK_RESPONSE_WORKING_DAYS = env_int("FEEDBACK_RESPONSE_WORKING_DAYS", 10, minimum=1)
+FEEDBACK_RESPONSE_WORKING_DAYS_BY_CATEGORY: dict[str, int] = {}
+# Public pages (rating, feedback form, answer look-up): POSTs per client address per 10 minutes.
+FEEDBACK_PUBLIC_SUBMIT_LIMIT = env_int("FEEDBACK_PUBLIC_SUBMIT_LIMIT", 5, minimum=1)
+FEEDBACK_PUBLIC_LOOKUP_LIMIT = env_int("FEEDBACK_PUBLIC_LOOKUP_LIMIT", 20, minimum=1)

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from config.views import health
 from dossiers.web.forms import LoginForm
 
 admin.site.site_header = "Một Cửa – Quản trị"
@@ -19,11 +20,20 @@ urlpatterns = [
     ),
     path("dang-xuat/", auth_views.LogoutView.as_view(next_page="login"), name="logout"),
     path("", include("dossiers.web.urls")),
+    path("", include("feedback.web.urls")),
+    path("", include("apology_letters.web.urls")),
+    path("", include("reporting.web.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("procedures.api.urls")),
     path("api/v1/", include("dossiers.api.urls")),
     path("api/v1/", include("apology_letters.api.urls")),
+    path("api/v1/", include("feedback.api.urls")),
+    path("api/v1/", include("reporting.api.urls")),
+    path("api/v1/health/", health, name="health"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
+
+handler404 = "config.exceptions.api_not_found"
+handler500 = "config.exceptions.api_server_error"

@@ -55,14 +55,20 @@ class Dossier(models.Model):
     """One application by one applicant for one procedure, from receipt to return."""
 
     code = models.CharField("mã hồ sơ", max_length=40, unique=True)
-    agency = models.ForeignKey("procedures.Agency", on_delete=models.PROTECT, related_name="dossiers", verbose_name="cơ quan")
+    agency = models.ForeignKey(
+        "procedures.Agency", on_delete=models.PROTECT, related_name="dossiers", verbose_name="cơ quan"
+    )
     procedure = models.ForeignKey(
         "procedures.Procedure", on_delete=models.PROTECT, related_name="dossiers", verbose_name="thủ tục"
     )
-    field = models.ForeignKey("procedures.Field", on_delete=models.PROTECT, related_name="dossiers", verbose_name="lĩnh vực")
+    field = models.ForeignKey(
+        "procedures.Field", on_delete=models.PROTECT, related_name="dossiers", verbose_name="lĩnh vực"
+    )
 
     applicant_name = models.CharField("họ tên người nộp", max_length=200)
-    applicant_id_number = models.CharField("số định danh (CCCD)", max_length=12, blank=True, validators=[cccd_validator])
+    applicant_id_number = models.CharField(
+        "số định danh (CCCD)", max_length=12, blank=True, validators=[cccd_validator]
+    )
     applicant_phone = models.CharField("điện thoại", max_length=16, validators=[phone_validator])
     applicant_email = models.EmailField("thư điện tử", blank=True)
     applicant_address = models.CharField("địa chỉ", max_length=300, blank=True)
@@ -110,7 +116,18 @@ class Dossier(models.Model):
         verbose_name = "hồ sơ"
         verbose_name_plural = "hồ sơ"
         ordering = ["-received_at", "-id"]
-        permissions = [("backdate_dossier", "Nhập hồ sơ giấy với thời điểm trong quá khứ")]
+        permissions = [
+            ("backdate_dossier", "Nhập hồ sơ giấy với thời điểm trong quá khứ"),
+            # One per lifecycle action; dossiers/permissions.py maps actions to them.
+            ("transfer_dossier", "Chuyển xử lý hồ sơ"),
+            ("request_supplement_dossier", "Yêu cầu bổ sung hồ sơ"),
+            ("receive_supplement_dossier", "Nhận hồ sơ bổ sung"),
+            ("suspend_dossier", "Tạm dừng / tiếp tục xử lý hồ sơ"),
+            ("finish_dossier", "Ghi nhận có kết quả"),
+            ("return_dossier", "Trả kết quả cho người nộp"),
+            ("refuse_dossier", "Từ chối giải quyết hồ sơ"),
+            ("withdraw_dossier", "Ghi nhận rút hồ sơ"),
+        ]
         indexes = [
             models.Index(fields=["agency", "status"], name="dossier_agency_status"),
             models.Index(fields=["agency", "received_date"], name="dossier_agency_received"),
@@ -223,3 +240,6 @@ class DossierCounter(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "scope"], name="dossier_counter_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.scope}: {self.last_value}"

@@ -11,8 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 
 from config.exceptions import ConflictError
@@ -73,16 +72,28 @@ def resolve_instant(*, actor, at: dt.datetime | None, field: str = "at") -> dt.d
         at = timezone.make_aware(at, VN_TZ)
     if at > now + CLOCK_TOLERANCE:
         raise ValidationError({field: "Thời điểm không được ở tương lai."})
+    if at.year < calendar.SUPPORTED_YEARS[0]:
+        raise ValidationError({field: f"Thời điểm không được trước năm {calendar.SUPPORTED_YEARS[0]}."})
     if at < now - CLOCK_TOLERANCE and not actor.has_perm("dossiers.backdate_dossier"):
         raise PermissionDenied("Bạn không có quyền nhập thời điểm trong quá khứ (hồ sơ giấy).")
     return at
 
 
 def next_sequence_value(agency, scope: str) -> int:
-    """Gap-free counter: the row is locked until the surrounding transaction ends."""
-    DossierCounter.objects.bulk_create([DossierCounter(agency=agency, scope=scope)], ignore_conflicts=True)
-    DossierCounter.objects.filter(agency=agency, scope=scope).update(last_value=F("last_value") + 1)
-    return DossierCounter.objects.filter(agency=agency, scope=scope).values_list("last_value", flat=True).get()
+    """Gap-free counter: the row is locked until the surrounding transaction ends.
+
+    One upsert statement (PostgreSQL, SQLite >= 3.35) instead of insert-if-missing, increment
+    and read: the counter row is the one lock every intake of an agency waits for.
+    """
+    table = connection.ops.quote_name(DossierCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, scope, last_value) VALUES (%s, %s, 1) "  # noqa: S608 - table name only
+            f"ON CONFLICT (agency_id, scope) DO UPDATE SET last_value = {table}.last_value + 1 "
+            "RETURNING last_value",
+            [agency.pk, scope],
+        )
+        return cursor.fetchone()[0]
 
 
 def _allocate_code(agency, received_at: dt.datetime) -> tuple[str, int, int]:
@@ -132,10 +143,12 @@ def dossier_receive(
         raise ValidationError({"procedure": "Thủ tục này đã ngừng áp dụng."})
     agency = procedure.agency
     with transaction.atomic():
+        imported = code is not None
         if code is None:
             code, volume, line = _allocate_code(agency, received_at)
         else:  # an imported paper record keeps its own code
-            volume, line = received_at.astimezone(VN_TZ).year, next_sequence_value(agency, f"Y{received_at.astimezone(VN_TZ):%Y}")
+            year = received_at.astimezone(VN_TZ).year
+            volume, line = year, next_sequence_value(agency, f"Y{year}")
         payload = {"due_at": original_due_at.isoformat()} if original_due_at else {}
         dossier = Dossier(
             code=code,
@@ -160,7 +173,9 @@ def dossier_receive(
         schedule = derive_schedule(procedure=procedure, agency=agency, events=[(E.RECEIVED, received_at, payload)])
         dossier.due_at, dossier.paused_at = schedule.due_at, schedule.paused_at
         dossier.sync_local_dates()
-        dossier.full_clean()
+        # The related objects are in hand and an allocated code was just checked to be free:
+        # skip the existence queries, keep every field rule and `clean()`.
+        dossier.full_clean(exclude=["agency", "procedure", "field", "received_by"], validate_unique=imported)
         dossier._history_user = actor
         dossier.save()
         DossierEvent.objects.create(

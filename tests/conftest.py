@@ -22,6 +22,8 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.CALENDAR_VERSION_CHECK_SECONDS = 0
+    # whitenoise warns that STATIC_ROOT is missing until `collectstatic` has run; tests never need it.
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -33,6 +35,19 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as `make run` prepares one: migrated, plus the database cache table.
+
+    Tests use the local-memory cache (pytest_configure); the table is there for the tests that
+    exercise the production default, the database cache.
+    """
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("createcachetable", "django_cache", verbosity=0)
 
 
 @pytest.fixture(autouse=True)

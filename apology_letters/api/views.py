@@ -34,6 +34,7 @@ class ApologyLetterSerializer(serializers.ModelSerializer):
     procedure_name = serializers.CharField(source="dossier.procedure.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     drafted_by = serializers.SerializerMethodField()
+    sent_via = serializers.ChoiceField(choices=ApologyLetter.SentVia.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = ApologyLetter
@@ -71,15 +72,25 @@ class CancelSerializer(serializers.Serializer):
 
 
 class LetterPermission(permissions.BasePermission):
+    """Every endpoint needs `view_apologyletter`, drafting `add`; the rest is checked on the letter.
+
+    The object check runs after the agency-scoped lookup, so another agency's letter is a 404
+    for every role, as dossiers are.
+    """
+
+    REQUIRED = {"retrieve": "view", "partial_update": "change", "issue": "issue", "cancel": "change"}
+
     def has_permission(self, request, view):
         user = request.user
-        if not user.is_authenticated:
+        if not (user.is_authenticated and user.has_perm("apology_letters.view_apologyletter")):
             return False
-        required = {
-            "list": "view", "retrieve": "view", "create": "add", "partial_update": "change",
-            "issue": "issue", "cancel": "change",
-        }.get(view.action, "change")
-        return user.has_perm(f"apology_letters.{required}_apologyletter")
+        if view.action == "create":
+            return user.has_perm("apology_letters.add_apologyletter")
+        return True
+
+    def has_object_permission(self, request, view, obj):
+        required = self.REQUIRED.get(view.action, "change")
+        return request.user.has_perm(f"apology_letters.{required}_apologyletter")
 
 
 class ApologyLetterViewSet(
@@ -112,23 +123,26 @@ class ApologyLetterViewSet(
 
     @extend_schema(request=UpdateSerializer, responses=ApologyLetterSerializer)
     def partial_update(self, request, pk=None):
+        letter = self.get_object()  # 404 for another agency, then 403 without the permission
         data = UpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        letter = services.letter_update(letter=self.get_object(), actor=request.user, **data.validated_data)
+        letter = services.letter_update(letter=letter, actor=request.user, **data.validated_data)
         return self._respond(letter)
 
     @extend_schema(request=IssueSerializer, responses=ApologyLetterSerializer, summary="Ký ban hành phiếu")
     @action(detail=True, methods=["post"])
     def issue(self, request, pk=None):
+        letter = self.get_object()
         data = IssueSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        letter = services.letter_issue(letter=self.get_object(), actor=request.user, **data.validated_data)
+        letter = services.letter_issue(letter=letter, actor=request.user, **data.validated_data)
         return self._respond(letter)
 
     @extend_schema(request=CancelSerializer, responses=ApologyLetterSerializer, summary="Hủy phiếu dự thảo")
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
+        letter = self.get_object()
         data = CancelSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        letter = services.letter_cancel(letter=self.get_object(), actor=request.user, **data.validated_data)
+        letter = services.letter_cancel(letter=letter, actor=request.user, **data.validated_data)
         return self._respond(letter)

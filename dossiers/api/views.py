@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, serializers as drf_serializers, status, viewsets
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -13,35 +14,50 @@ from accounts.scoping import scope_to_user
 from dossiers import services
 from dossiers.api import serializers
 from dossiers.api.filtersets import DossierFilterSet
-from dossiers.models import Dossier
+from dossiers.models import Dossier, DossierEvent
+from dossiers.permissions import ACTION_PERMISSIONS, VIEW_PERMISSION, can_act
 from procedures.models import Procedure
+
+E = DossierEvent.Type
+EVENTS_WITH_ACTORS = Prefetch("events", queryset=DossierEvent.objects.select_related("actor"))
 
 
 class DossierPermission(permissions.BasePermission):
-    """Reading needs a login; intake needs `add_dossier`, lifecycle actions `change_dossier`."""
+    """Reading needs `view_dossier`; intake `add_dossier`; each action its own permission.
+
+    The action permission is checked on the object, after the agency-scoped lookup, so a
+    dossier of another agency is a 404 for every role (dossiers/permissions.py has the map).
+    """
 
     def has_permission(self, request, view):
-        if not request.user.is_authenticated:
+        user = request.user
+        if not (user.is_authenticated and user.has_perm(VIEW_PERMISSION)):
             return False
-        if request.method in permissions.SAFE_METHODS:
-            return True
         if view.action == "create":
-            return request.user.has_perm("dossiers.add_dossier")
-        return request.user.has_perm("dossiers.change_dossier")
+            return user.has_perm(ACTION_PERMISSIONS[E.RECEIVED])
+        return True
+
+    def has_object_permission(self, request, view, obj):
+        kind = ACTION_KINDS.get(view.action)
+        return kind is None or can_act(request.user, kind)
 
 
-# action url_path -> (input serializer, service, how validated data maps to service kwargs)
+# action url_path -> (input serializer, service, event type recorded)
 ACTIONS = {
-    "request-supplement": (serializers.RequestSupplementSerializer, services.dossier_request_supplement),
-    "receive-supplement": (serializers.NoteSerializer, services.dossier_receive_supplement),
-    "suspend": (serializers.ReasonSerializer, services.dossier_suspend),
-    "resume": (serializers.NoteSerializer, services.dossier_resume),
-    "transfer": (serializers.TransferSerializer, services.dossier_transfer),
-    "finish": (serializers.FinishSerializer, services.dossier_finish),
-    "return": (serializers.NoteSerializer, services.dossier_return),
-    "refuse": (serializers.ReasonSerializer, services.dossier_refuse),
-    "withdraw": (serializers.OptionalReasonSerializer, services.dossier_withdraw),
+    "request-supplement": (
+        serializers.RequestSupplementSerializer, services.dossier_request_supplement, E.SUPPLEMENT_REQUESTED
+    ),
+    "receive-supplement": (serializers.NoteSerializer, services.dossier_receive_supplement, E.SUPPLEMENT_RECEIVED),
+    "suspend": (serializers.ReasonSerializer, services.dossier_suspend, E.SUSPENDED),
+    "resume": (serializers.NoteSerializer, services.dossier_resume, E.RESUMED),
+    "transfer": (serializers.TransferSerializer, services.dossier_transfer, E.TRANSFERRED),
+    "finish": (serializers.FinishSerializer, services.dossier_finish, E.RESULT_READY),
+    "return": (serializers.NoteSerializer, services.dossier_return, E.RETURNED),
+    "refuse": (serializers.ReasonSerializer, services.dossier_refuse, E.REFUSED),
+    "withdraw": (serializers.OptionalReasonSerializer, services.dossier_withdraw, E.WITHDRAWN),
 }
+# viewset action name (the handler's name) -> event type, for the object permission
+ACTION_KINDS = {name.replace("-", "_"): kind for name, (_, _, kind) in ACTIONS.items()}
 
 
 def _resolve_procedure(user, code: str, agency_code: str | None) -> Procedure:
@@ -65,7 +81,7 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     def get_queryset(self):
         queryset = Dossier.objects.select_related("agency", "procedure", "field", "received_by")
         if self.action == "retrieve":
-            queryset = queryset.prefetch_related("events__actor")
+            queryset = queryset.prefetch_related(EVENTS_WITH_ACTORS)
         return scope_to_user(queryset, self.request.user)
 
     def get_serializer_class(self):
@@ -99,24 +115,28 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         params = dict(data.validated_data)
         procedure = _resolve_procedure(request.user, params.pop("procedure"), params.pop("agency", None))
         dossier = services.dossier_receive(procedure=procedure, actor=request.user, **params)
-        dossier = self.get_queryset().prefetch_related("events__actor").get(pk=dossier.pk)
+        dossier = self.get_queryset().prefetch_related(EVENTS_WITH_ACTORS).get(pk=dossier.pk)
         body = serializers.DossierDetailSerializer(dossier, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
 
     def _run_action(self, request, name: str):
-        input_class, service = ACTIONS[name]
+        input_class, service, _ = ACTIONS[name]
+        dossier = self.get_object()  # 404 for another agency, then 403 without the permission
         data = input_class(data=request.data)
         data.is_valid(raise_exception=True)
-        dossier = self.get_object()
         service(dossier=dossier, actor=request.user, **data.validated_data)
-        dossier = self.get_queryset().prefetch_related("events__actor").get(pk=dossier.pk)
+        dossier = self.get_queryset().prefetch_related(EVENTS_WITH_ACTORS).get(pk=dossier.pk)
         return Response(serializers.DossierDetailSerializer(dossier, context=self.get_serializer_context()).data)
 
 
 def _make_action(name: str):
-    input_class, service = ACTIONS[name]
+    input_class, service, _ = ACTIONS[name]
 
-    @extend_schema(request=input_class, responses=serializers.DossierDetailSerializer, summary=(service.__doc__ or name).splitlines()[0])
+    @extend_schema(
+        request=input_class,
+        responses=serializers.DossierDetailSerializer,
+        summary=(service.__doc__ or name).splitlines()[0],
+    )
     def handler(self, request, code=None):
         return self._run_action(request, name)
 

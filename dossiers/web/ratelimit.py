@@ -8,13 +8,39 @@ local-memory cache each process counts on its own.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 
+from django.conf import settings
 from django.core.cache import cache
 
 
+def _ip(value: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_address(request) -> str | None:
+    """The client's IP address, or None when there is no valid one (django-axes uses this).
+
+    REMOTE_ADDR, or behind `settings.TRUSTED_PROXY_COUNT` reverse proxies that each append to
+    X-Forwarded-For, the address the outermost trusted proxy saw. Entries further left are
+    written by the client and never trusted; a malformed entry falls back to REMOTE_ADDR.
+    """
+    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if count:
+        forwarded = [part for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= count:
+            address = _ip(forwarded[-count])
+            if address:
+                return address
+    return _ip(request.META.get("REMOTE_ADDR", "") or "")
+
+
 def client_ip(request) -> str:
-    """The peer address. Behind a reverse proxy this is the proxy unless it rewrites REMOTE_ADDR."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """`client_address`, as a key for the rate limiter."""
+    return client_address(request) or "unknown"
 
 
 def too_many_attempts(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:

@@ -31,7 +31,9 @@ from config.exceptions import ConflictError
 from dossiers import services
 from dossiers.api.filtersets import DossierFilterSet
 from dossiers.deadlines import derive_schedule
+from dossiers.history import HISTORY_PERMISSION, dossier_history
 from dossiers.models import Dossier, DossierEvent, Status
+from dossiers.permissions import VIEW_PERMISSION, can_act, can_act_at_all, permitted_actions
 from dossiers.web import forms
 from dossiers.web.ratelimit import client_ip, too_many_attempts
 
@@ -165,6 +167,7 @@ def intake(request):
 
 
 @login_required
+@permission_required(VIEW_PERMISSION, raise_exception=True)
 def search(request):
     data = request.GET.copy()
     for key in [k for k in data if not any(data.getlist(k))]:
@@ -217,15 +220,11 @@ def _render_dossier(
     status: int = 200,
 ) -> HttpResponse:
     events = list(dossier.events.select_related("actor"))
-    can_act = request.user.has_perm("dossiers.change_dossier")
     action_forms = []
-    if can_act:
-        for allowed in services.allowed_actions(dossier):
-            spec = ACTIONS[allowed]
-            form = (
-                bound if allowed == kind and bound is not None else spec.form_class(prefix=allowed, user=request.user)
-            )
-            action_forms.append({"kind": allowed, "spec": spec, "form": form})
+    for allowed in permitted_actions(request.user, services.allowed_actions(dossier)):
+        spec = ACTIONS[allowed]
+        form = bound if allowed == kind and bound is not None else spec.form_class(prefix=allowed, user=request.user)
+        action_forms.append({"kind": allowed, "spec": spec, "form": form})
     if bound is not None and kind not in {a["kind"] for a in action_forms} and bound.errors:
         action_forms.insert(0, {"kind": kind, "spec": ACTIONS[kind], "form": bound})
     types = {event.type for event in events}
@@ -237,23 +236,28 @@ def _render_dossier(
         "action_error": error,
         "has_form02": E.SUPPLEMENT_REQUESTED in types,
         "has_form03": E.REFUSED in types,
+        "can_act": can_act_at_all(request.user),
+        "history": dossier_history(dossier) if request.user.has_perm(HISTORY_PERMISSION) else None,
     }
     return render(request, "dossiers/detail.html", context, status=status)
 
 
 @login_required
+@permission_required(VIEW_PERMISSION, raise_exception=True)
 def detail(request, code: str):
     return _render_dossier(request, _get_dossier(request.user, code))
 
 
 @login_required
-@permission_required("dossiers.change_dossier", raise_exception=True)
+@permission_required(VIEW_PERMISSION, raise_exception=True)
 @require_POST
 def act(request, code: str, kind: str):
-    dossier = _get_dossier(request.user, code)
+    dossier = _get_dossier(request.user, code)  # another agency's dossier: 404 whatever the role
     spec = ACTIONS.get(kind)
     if spec is None:
         raise Http404("Thao tác không tồn tại.")
+    if not can_act(request.user, kind):
+        raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
     form = spec.form_class(request.POST, prefix=kind, user=request.user)
     if form.is_valid():
         try:
@@ -281,6 +285,7 @@ def _public_lookup_url(request, code: str) -> str:
 
 
 @login_required
+@permission_required(VIEW_PERMISSION, raise_exception=True)
 def receipt(request, code: str):
     """Mẫu 01: giấy tiếp nhận hồ sơ và hẹn trả kết quả."""
     dossier = _get_dossier(request.user, code)
@@ -298,6 +303,7 @@ def _latest_event(dossier: Dossier, kind: str) -> DossierEvent:
 
 
 @login_required
+@permission_required(VIEW_PERMISSION, raise_exception=True)
 def form02(request, code: str):
     """Mẫu 02: phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (the latest request)."""
     dossier = _get_dossier(request.user, code)
@@ -307,6 +313,7 @@ def form02(request, code: str):
 
 
 @login_required
+@permission_required(VIEW_PERMISSION, raise_exception=True)
 def form03(request, code: str):
     """Mẫu 03: phiếu từ chối tiếp nhận, giải quyết hồ sơ."""
     dossier = _get_dossier(request.user, code)

@@ -9,13 +9,22 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
-from accounts.roles import COUNTER_OFFICER, STATISTICS
+from accounts.roles import COUNTER_OFFICER, SPECIALIST, STATISTICS
 from dossiers.models import Dossier, DossierCounter, DossierEvent
 from procedures.calendar import VN_TZ
 from tests import factories
 from tests.conftest import NOW
 
 URL = "/api/v1/dossiers/"
+
+
+@pytest.fixture
+def officer(agency):
+    """One account drives whole lifecycles here: a small office's officer who also processes.
+
+    Each role on its own is checked in tests/security/test_access_matrix.py.
+    """
+    return factories.staff(agency=agency, roles=[COUNTER_OFFICER, SPECIALIST], username="motcua")
 
 
 def vn(*args) -> dt.datetime:

@@ -7,11 +7,20 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from accounts.roles import COUNTER_OFFICER
+from accounts.roles import COUNTER_OFFICER, SPECIALIST
 from dossiers.models import Dossier, Status
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def officer(agency):
+    """One account drives whole lifecycles here: a small office's officer who also processes.
+
+    Each role on its own is checked in tests/security/test_access_matrix.py.
+    """
+    return factories.staff(agency=agency, roles=[COUNTER_OFFICER, SPECIALIST], username="motcua")
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from config.files import refuse_huge_file
 from dossiers.importing import DossierImportError, import_dossiers, read_tracking_book
 
 SHOWN_SKIPPED = 20  # codes listed by name in the summary; all of them with --verbosity 2
@@ -38,6 +39,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["file"])
         user = self._user(options["user"])
+        refuse_huge_file(path)
         verbosity = options["verbosity"]
         try:
             book = read_tracking_book(path)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from procedures.models import Agency, Procedure
 from procedures.catalogue import write_catalogue_xlsx
+from procedures.models import Agency, Procedure
 
 
 class Command(BaseCommand):

@@ -1,0 +1,84 @@
+"""API parsers: a JSON body-size limit, and no control characters in any submitted text.
+
+DRF reads the request stream itself, so Django's own body-size check never runs for JSON.
+Control characters (other than tab and line breaks) have no place in administrative text and
+break the Excel exports (openpyxl refuses them), so they are refused at the door.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from django.conf import settings
+from rest_framework import status
+from rest_framework.exceptions import APIException, ParseError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class PayloadTooLarge(APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+
+    def __init__(self):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        super().__init__(f"Dữ liệu gửi lên quá lớn (tối đa {limit // 1024} KB).")
+
+
+class ControlCharacters(ParseError):
+    default_code = "control_characters"
+
+
+def refuse_control_characters(data) -> None:
+    """Raise if any key or string value anywhere in `data` holds a control character."""
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            found = _CONTROL.search(value)
+            if found:
+                raise ControlCharacters(
+                    f"Dữ liệu chứa ký tự điều khiển không hợp lệ (U+{ord(found.group()):04X}); hãy xóa ký tự đó."
+                )
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list | tuple):
+            stack.extend(value)
+        elif hasattr(value, "lists"):  # QueryDict
+            for key, values in value.lists():
+                stack.append(key)
+                stack.extend(values)
+
+
+class LimitedJSONParser(JSONParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None:
+            request = (parser_context or {}).get("request")
+            declared = request.META.get("CONTENT_LENGTH") if request is not None else None
+            if declared and declared.isdigit() and int(declared) > limit:
+                raise PayloadTooLarge()
+            body = stream.read(limit + 1)
+            if len(body) > limit:
+                raise PayloadTooLarge()
+            stream = io.BytesIO(body)
+        data = super().parse(stream, media_type, parser_context)
+        refuse_control_characters(data)
+        return data
+
+
+class CleanFormParser(FormParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        data = super().parse(stream, media_type, parser_context)
+        refuse_control_characters(data)
+        return data
+
+
+class CleanMultiPartParser(MultiPartParser):
+    def parse(self, stream, media_type=None, parser_context=None):
+        result = super().parse(stream, media_type, parser_context)
+        refuse_control_characters(result.data)
+        return result

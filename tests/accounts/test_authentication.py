@@ -1,0 +1,115 @@
+"""Logging in: lockout after failed attempts (django-axes), API tokens, no Basic auth."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from accounts.roles import COUNTER_OFFICER
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "mat-khau-thu-nghiem"  # tests.factories.UserFactory
+
+
+@pytest.fixture
+def staff_user(agency):
+    return factories.staff(agency=agency, roles=[COUNTER_OFFICER], username="lan", is_staff=True)
+
+
+def _login(client, path, username, password, ip="203.0.113.7"):
+    return client.post(path, {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+@pytest.mark.parametrize("path", ["/dang-nhap/", "/admin/login/"])
+def test_five_failures_lock_the_account_out_even_with_the_right_password(client, staff_user, path):
+    for attempt in range(1, 5):
+        response = _login(client, path, "lan", "sai-mat-khau")
+        assert response.status_code == 200, attempt  # the form again, with its error
+    locked = _login(client, path, "lan", "sai-mat-khau")
+    assert locked.status_code == 429
+    html = locked.content.decode()
+    assert "Tạm khóa đăng nhập" in html
+    assert "sai 5 lần" in html and "15 phút" in html
+    right = _login(client, path, "lan", PASSWORD)
+    assert right.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_lockout_is_per_username_and_address(client, staff_user):
+    for _ in range(5):
+        _login(client, "/dang-nhap/", "lan", "sai-mat-khau")
+    assert _login(client, "/dang-nhap/", "lan", PASSWORD).status_code == 429
+    # The same account from another address, and another account from this one, still log in.
+    assert _login(client, "/dang-nhap/", "lan", PASSWORD, ip="198.51.100.9").status_code == 302
+    client.logout()
+    factories.UserFactory(username="mai")
+    assert _login(client, "/dang-nhap/", "mai", PASSWORD).status_code == 302
+
+
+def test_lockout_ends_after_the_cool_off(client, staff_user, frozen_now):
+    for _ in range(5):
+        _login(client, "/dang-nhap/", "lan", "sai-mat-khau")
+    frozen_now.shift(dt.timedelta(minutes=14))
+    assert _login(client, "/dang-nhap/", "lan", PASSWORD).status_code == 429  # ... which restarts the 15 minutes
+    frozen_now.shift(dt.timedelta(minutes=14))
+    assert _login(client, "/dang-nhap/", "lan", PASSWORD).status_code == 429
+    frozen_now.shift(dt.timedelta(minutes=16))
+    assert _login(client, "/dang-nhap/", "lan", PASSWORD).status_code == 302
+
+
+def test_a_successful_login_resets_the_count(client, staff_user):
+    for _ in range(4):
+        _login(client, "/dang-nhap/", "lan", "sai-mat-khau")
+    assert _login(client, "/dang-nhap/", "lan", PASSWORD).status_code == 302
+    client.logout()
+    for _ in range(4):
+        assert _login(client, "/dang-nhap/", "lan", "sai-mat-khau").status_code == 200
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(client, staff_user, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _ in range(5):
+        client.post(
+            "/dang-nhap/", {"username": "lan", "password": "x"}, REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="203.0.113.7",
+        )
+    blocked = client.post(
+        "/dang-nhap/", {"username": "lan", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.7",
+    )
+    other_citizen = client.post(
+        "/dang-nhap/", {"username": "lan", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.9",
+    )
+    assert (blocked.status_code, other_citizen.status_code) == (429, 302)
+
+
+def test_api_accepts_a_token(staff_user):
+    token = Token.objects.create(user=staff_user)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    assert client.get("/api/v1/dossiers/").status_code == 200
+    token.delete()  # revoked in the admin
+    response = client.get("/api/v1/dossiers/")
+    assert response.status_code == 403
+    assert set(response.json()) == {"detail"}
+
+
+def test_api_refuses_basic_auth(staff_user):
+    client = APIClient()
+    basic = base64.b64encode(f"lan:{PASSWORD}".encode()).decode()
+    client.credentials(HTTP_AUTHORIZATION=f"Basic {basic}")
+    assert client.get("/api/v1/dossiers/").status_code == 403
+
+
+def test_tokens_are_managed_in_the_admin(client, admin_user, staff_user):
+    client.force_login(admin_user)
+    assert client.get("/admin/authtoken/tokenproxy/").status_code == 200
+    response = client.post("/admin/authtoken/tokenproxy/add/", {"user": staff_user.pk})
+    assert response.status_code == 302
+    assert Token.objects.filter(user=staff_user).exists()
