@@ -181,7 +181,7 @@ class SurveySampleSerializer(serializers.ModelSerializer):
     field = serializers.CharField(source="field.code", read_only=True)
     outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
     overall = serializers.DecimalField(
-        source="rating.overall", max_digits=3, decimal_places=2, read_only=True, default=None
+        source="rating.overall", max_digits=3, decimal_places=2, read_only=True, default=None, allow_null=True
     )
 
     class Meta:

@@ -12,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import serializers as drf_serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -206,8 +207,26 @@ class FeedbackItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         item = services.feedback_close(item=self.get_object(), actor=request.user, **data.validated_data)
         return self._respond(item)
 
-    @extend_schema(responses=OpenApiTypes.OBJECT, summary="Phản ánh, kiến nghị quá hạn trả lời")
-    @action(detail=False, methods=["get"])
+    @extend_schema(
+        responses=inline_serializer(
+            "OverdueFeedbackItem",
+            fields={
+                "code": drf_serializers.CharField(),
+                "category": drf_serializers.CharField(),
+                "category_display": drf_serializers.CharField(),
+                "channel": drf_serializers.CharField(),
+                "status": drf_serializers.CharField(),
+                "status_display": drf_serializers.CharField(),
+                "received_at": drf_serializers.DateTimeField(),
+                "due_at": drf_serializers.DateTimeField(),
+                "agency_code": drf_serializers.CharField(),
+                "assignee_username": drf_serializers.CharField(allow_null=True),
+            },
+            many=True,
+        ),
+        summary="Phản ánh, kiến nghị quá hạn trả lời",
+    )
+    @action(detail=False, methods=["get"], pagination_class=None)
     def overdue(self, request):
         agency = request.query_params.get("agency") or None
         return Response(selectors.overdue_feedback(user=request.user, agency_code=agency))

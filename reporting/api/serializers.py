@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from procedures.calendar import SUPPORTED_YEARS
 from reporting.figures import COUNT_COLUMNS, GROUPINGS
 
 
@@ -16,6 +17,10 @@ class _PeriodParams(serializers.Serializer):
     agency = serializers.CharField(required=False, help_text="Mã cơ quan; mặc định: mọi cơ quan bạn được xem")
 
     def validate(self, attrs):
+        first, last = SUPPORTED_YEARS
+        for key in ("from", "to"):
+            if not first <= attrs[key].year <= last:
+                raise serializers.ValidationError({key: f"Năm phải trong khoảng {first}–{last}."})
         if attrs["from"] > attrs["to"]:
             raise serializers.ValidationError({"to": "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu (from)."})
         return attrs

@@ -180,3 +180,15 @@ def test_schema_documents_the_report_endpoints(admin_client):
     assert {"/api/v1/reports/summary/", "/api/v1/reports/summary.xlsx", "/api/v1/reports/online/"} <= set(paths)
     names = {parameter["name"] for parameter in paths["/api/v1/reports/summary/"]["get"]["parameters"]}
     assert {"from", "to", "group_by", "agency"} <= names
+
+
+@pytest.mark.parametrize(
+    "bad", [{"from": "1900-01-01", "to": "2026-01-31"}, {"from": "2026-01-01", "to": "2200-01-31"}]
+)
+def test_period_years_are_bounded(bad, agency, head):
+    client = APIClient()
+    client.force_authenticate(head)
+    response = client.get("/api/v1/reports/summary/", bad)
+    assert response.status_code == 400
+    key = "from" if bad["from"].startswith("1900") else "to"
+    assert response.json()[key] == ["Năm phải trong khoảng 1990–2100."]
