@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from apology_letters.models import PLACEHOLDER_REASON, ApologyLetter
 from config.exceptions import ConflictError
-from dossiers.models import OPEN_STATUSES, Dossier
+from dossiers.models import OPEN_STATUSES, Dossier, clock_running_q
 from dossiers.services import next_sequence_value
 from procedures import calendar
 from procedures.calendar import VN_TZ
@@ -202,7 +202,7 @@ def sweep_candidates(agency: Agency, at: dt.datetime):
     live = ApologyLetter.objects.filter(dossier=OuterRef("pk"), status=Status.DRAFT)
     return (
         Dossier.objects.filter(agency=agency, status__in=OPEN_STATUSES)
-        .filter(Q(paused_at__isnull=True) | Q(paused_at__gt=F("due_at")))
+        .filter(clock_running_q())
         .filter(Q(appointment_at__isnull=True, due_at__lte=horizon) | Q(appointment_at__lte=horizon))
         .annotate(has_draft=Exists(live))
         .select_related("agency", "procedure")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from procedures.calendar import VN_TZ
@@ -40,6 +41,16 @@ class Status(models.TextChoices):
 OPEN_STATUSES = (Status.IN_PROGRESS, Status.AWAITING_SUPPLEMENT, Status.SUSPENDED)
 SETTLED_STATUSES = (Status.RESULT_READY, Status.RETURNED)
 PAUSED_STATUSES = (Status.AWAITING_SUPPLEMENT, Status.SUSPENDED)
+
+
+def clock_running_q() -> Q:
+    """The clock still runs: never stopped, or stopped only once already past the due instant."""
+    return Q(paused_at__isnull=True) | Q(paused_at__gt=F("due_at"))
+
+
+def overdue_q(at: dt.datetime) -> Q:
+    """`Dossier.is_overdue(at)` in SQL: open, past the due instant, its clock running."""
+    return Q(status__in=OPEN_STATUSES, due_at__lt=at) & clock_running_q()
 
 
 class Classification(models.TextChoices):

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from django.db.models import BooleanField, Case, Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
-from dossiers.models import OPEN_STATUSES, Dossier, DossierEvent
+from dossiers.models import OPEN_STATUSES, Dossier, DossierEvent, overdue_q
 from feedback.selectors.items import overdue_feedback
 from feedback.selectors.satisfaction import satisfaction_summary
 from procedures import calendar
@@ -64,11 +64,6 @@ def last_official_months(today: dt.date, count: int = SERIES_MONTHS) -> list[Per
 
 
 # --- rules as SQL ---------------------------------------------------------------------------
-
-
-def overdue_q(at: dt.datetime) -> Q:
-    """`Dossier.is_overdue(at)` in SQL (the rule of `DossierFilterSet.filter_overdue`)."""
-    return Q(status__in=OPEN_STATUSES, due_at__lt=at) & (Q(paused_at__isnull=True) | Q(paused_at__gt=F("due_at")))
 
 
 def due_soon_q(at: dt.datetime, horizon: dt.datetime) -> Q:

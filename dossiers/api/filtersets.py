@@ -1,8 +1,8 @@
 import django_filters
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from dossiers.models import OPEN_STATUSES, Channel, Dossier, Status
+from dossiers.models import Channel, Dossier, Status, overdue_q
 
 
 class DossierFilterSet(django_filters.FilterSet):
@@ -22,10 +22,7 @@ class DossierFilterSet(django_filters.FilterSet):
         fields = ["status", "agency", "field", "procedure", "channel"]
 
     def filter_overdue(self, queryset, name, value):
-        # Same rule as Dossier.is_overdue: open, clock running (or stopped after the due), past due.
-        overdue = Q(status__in=OPEN_STATUSES, due_at__lt=timezone.now()) & (
-            Q(paused_at__isnull=True) | Q(paused_at__gt=F("due_at"))
-        )
+        overdue = overdue_q(timezone.now())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def search(self, queryset, name, value):
