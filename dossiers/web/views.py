@@ -238,6 +238,7 @@ def _render_dossier(
         "has_form03": E.REFUSED in types,
         "can_act": can_act_at_all(request.user),
         "history": dossier_history(dossier) if request.user.has_perm(HISTORY_PERMISSION) else None,
+        "letters": dossier.apology_letters.select_related("agency"),
     }
     return render(request, "dossiers/detail.html", context, status=status)
 
