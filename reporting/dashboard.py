@@ -27,7 +27,7 @@ from procedures import calendar
 from procedures.calendar import VN_TZ
 from procedures.models import Agency
 from reporting.figures import Report, ratio
-from reporting.periods import OFFICIAL_FIRST_DAY, Period, _month_shift
+from reporting.periods import OFFICIAL_FIRST_DAY, Period, month_shift
 from reporting.selectors import report_summary
 
 RISK_WORKING_DAYS = 2  # "due soon": within this many working days from now
@@ -42,7 +42,7 @@ def latest_complete_official_month(today: dt.date) -> Period:
     """The last official month whose 14th has passed: on 14/11 that is 10/2026, from 15/11 it is 11/2026."""
     year, month = today.year, today.month
     if today.day < OFFICIAL_FIRST_DAY:
-        year, month = _month_shift(year, month, -1)
+        year, month = month_shift(year, month, -1)
     return Period.official_month(year, month)
 
 
@@ -50,7 +50,7 @@ def running_official_month(today: dt.date) -> Period:
     """The official month that contains `today`, from its 15th up to today (so far)."""
     year, month = today.year, today.month
     if today.day >= OFFICIAL_FIRST_DAY:
-        year, month = _month_shift(year, month, 1)
+        year, month = month_shift(year, month, 1)
     full = Period.official_month(year, month)
     return Period(full.start, today, f"Tháng {month:02d}/{year} (từ {full.start:%d/%m/%Y} đến {today:%d/%m/%Y})")
 
@@ -59,7 +59,7 @@ def last_official_months(today: dt.date, count: int = SERIES_MONTHS) -> list[Per
     """The `count` complete official months ending with the latest one, oldest first."""
     last = latest_complete_official_month(today)
     year, month = last.end.year, last.end.month
-    months = [_month_shift(year, month, -back) for back in range(count - 1, -1, -1)]
+    months = [month_shift(year, month, -back) for back in range(count - 1, -1, -1)]
     return [Period.official_month(y, m) for y, m in months]
 
 

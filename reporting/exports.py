@@ -60,7 +60,7 @@ def _put(ws, cell: str, value, *, font=PLAIN, align=CENTER, merge_to: str | None
         ws.merge_cells(f"{cell}:{merge_to}")
 
 
-def _percent(value: float | None) -> str:
+def percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.1f}%".replace(".", ",")
 
 
@@ -115,7 +115,7 @@ def bieu06_workbook(report: Report, *, agency_name: str = "", parent_name: str =
 
     total = report.total
     notes = (
-        f"Ghi chú: tỷ lệ giải quyết trước hạn, đúng hạn {_percent(total.on_time_rate)}; "
+        f"Ghi chú: tỷ lệ giải quyết trước hạn, đúng hạn {percent(total.on_time_rate)}; "
         f"không tính {total.withdrawn} hồ sơ rút và {total.refused} hồ sơ từ chối giải quyết trong kỳ."
     )
     _put(ws, f"A{row_number + 1}", notes, font=ITALIC, align=left, merge_to=f"{last}{row_number + 1}")

@@ -30,13 +30,13 @@ _PATTERNS = [
 ]
 
 
-def _month_shift(year: int, month: int, by: int) -> tuple[int, int]:
+def month_shift(year: int, month: int, by: int) -> tuple[int, int]:
     index = year * 12 + (month - 1) + by
     return index // 12, index % 12 + 1
 
 
 def _month_end(year: int, month: int) -> dt.date:
-    next_year, next_month = _month_shift(year, month, 1)
+    next_year, next_month = month_shift(year, month, 1)
     return dt.date(next_year, next_month, 1) - dt.timedelta(days=1)
 
 
@@ -141,7 +141,7 @@ def _half_label(year: int, half: int) -> str:
 
 def _official_start(year: int, last_month: int, *, months: int) -> dt.date:
     """The 15th of the month before the first month of a period of `months` ending in `last_month`."""
-    start_year, start_month = _month_shift(year, last_month, -months)
+    start_year, start_month = month_shift(year, last_month, -months)
     return dt.date(start_year, start_month, OFFICIAL_FIRST_DAY)
 
 

@@ -35,7 +35,7 @@ class CanViewReports(permissions.BasePermission):
         return bool(user and user.is_authenticated and user.has_perm("dossiers.view_dossier"))
 
 
-def _scope(user, code: str | None) -> tuple[list[int] | None, Agency | None]:
+def report_scope(user, code: str | None) -> tuple[list[int] | None, Agency | None]:
     """(agency ids to report on, or None for all; the single agency, if one)."""
     if code:
         agency = Agency.objects.filter(code=code).first()
@@ -73,7 +73,7 @@ class _ReportView(APIView):
         params = self.params_class(data=request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        agency_ids, agency = _scope(request.user, data.get("agency"))
+        agency_ids, agency = report_scope(request.user, data.get("agency"))
         period = Period.custom(data["from"], data["to"])
         report = report_summary(period=period, group_by=group_by or data["group_by"], agency_ids=agency_ids)
         return report, agency

@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reporting.exports import GROUP_HEADERS, ROW_HEADERS
-from reporting.exports import _percent as percent
+from reporting.exports import GROUP_HEADERS, ROW_HEADERS, percent
 from reporting.figures import BIEU06_COLUMNS, OnlineRow, Report, Row
 from reporting.targets import TargetCheck
 

@@ -1,7 +1,7 @@
 """Report pages: Biểu 06 with its rates, online figures and targets; the .xlsx; the head's dashboard.
 
 Every page needs a login and `dossiers.view_dossier`. The agency scope is the report API's
-(`reporting.api.views._scope`): a user sees their own agency; province-wide users and superusers
+(`reporting.api.views.report_scope`): a user sees their own agency; province-wide users and superusers
 see every agency or pick one (`agency=CODE`); any other agency's code is a 404. Bad parameters
 re-render the page with the message next to the field, with status 400.
 """
@@ -24,7 +24,7 @@ from procedures.calendar import VN_TZ
 from procedures.models import Agency
 from reporting import dashboard as dashboard_reads
 from reporting.api.views import XLSX
-from reporting.api.views import _scope as api_scope
+from reporting.api.views import report_scope as api_scope
 from reporting.exports import bieu06_bytes, bieu06_filename
 from reporting.figures import Report
 from reporting.selectors import report_summary
@@ -33,7 +33,7 @@ from reporting.web import display
 from reporting.web.forms import ReportForm, bind
 
 
-def _scope(user, code: str | None) -> tuple[list[int] | None, Agency | None]:
+def _page_scope(user, code: str | None) -> tuple[list[int] | None, Agency | None]:
     """The API's scope rule; a foreign or unknown agency is a 404 page here."""
     try:
         return api_scope(user, (code or "").strip() or None)
@@ -56,7 +56,7 @@ def _agency_choices(user) -> list[tuple[str, str]] | None:
 
 def _report(request, *, selector: bool = True) -> tuple[ReportForm, Report | None, Agency | None]:
     """The form bound to the query string and, when it is valid, the report it asks for."""
-    agency_ids, agency = _scope(request.user, request.GET.get("agency"))
+    agency_ids, agency = _page_scope(request.user, request.GET.get("agency"))
     today = timezone.now().astimezone(VN_TZ).date()
     agencies = _agency_choices(request.user) if selector else None
     form = bind(request.GET, dashboard_reads.latest_complete_official_month(today), agencies=agencies)
@@ -114,7 +114,7 @@ def report_xlsx(request):
 def dashboard(request):
     user = request.user
     code = (request.GET.get("agency") or "").strip()
-    agency_ids, agency = _scope(user, code)
+    agency_ids, agency = _page_scope(user, code)
     data = dashboard_reads.dashboard(
         user=user,
         agency_ids=agency_ids,
