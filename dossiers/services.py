@@ -79,31 +79,42 @@ def resolve_instant(*, actor, at: dt.datetime | None, field: str = "at") -> dt.d
     return at
 
 
-def next_sequence_value(agency, scope: str) -> int:
-    """Gap-free counter: the row is locked until the surrounding transaction ends.
+def next_sequence_values(agency, *scopes: str) -> tuple[int, ...]:
+    """Gap-free counters: each row stays locked until the surrounding transaction ends.
 
-    One upsert statement (PostgreSQL, SQLite >= 3.35) instead of insert-if-missing, increment
-    and read: the counter row is the one lock every intake of an agency waits for.
+    One upsert statement (PostgreSQL, SQLite >= 3.35) for all the scopes, instead of
+    insert-if-missing, increment and read for each: the counter rows are the locks every intake
+    of an agency waits for. Callers name their scopes in one fixed order (daily before yearly),
+    so two transactions never take the same rows in opposite orders.
     """
     table = connection.ops.quote_name(DossierCounter._meta.db_table)
+    rows = ", ".join(["(%s, %s, 1)"] * len(scopes))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (agency_id, scope, last_value) VALUES (%s, %s, 1) "  # noqa: S608 - table name only
+            f"INSERT INTO {table} (agency_id, scope, last_value) VALUES {rows} "  # noqa: S608 - table name only
             f"ON CONFLICT (agency_id, scope) DO UPDATE SET last_value = {table}.last_value + 1 "
-            "RETURNING last_value",
-            [agency.pk, scope],
+            "RETURNING scope, last_value",
+            [value for scope in scopes for value in (agency.pk, scope)],
         )
-        return cursor.fetchone()[0]
+        values = dict(cursor.fetchall())
+    return tuple(values[scope] for scope in scopes)
+
+
+def next_sequence_value(agency, scope: str) -> int:
+    """The next number of one gap-free counter (see next_sequence_values)."""
+    return next_sequence_values(agency, scope)[0]
 
 
 def _allocate_code(agency, received_at: dt.datetime) -> tuple[str, int, int]:
+    """The dossier code (agency, day, daily number), and the tracking-book volume and line."""
     local = received_at.astimezone(VN_TZ)
+    day, year = f"D{local:%Y%m%d}", f"Y{local:%Y}"
+    daily, line = next_sequence_values(agency, day, year)
     while True:  # skip a number an imported paper record already holds
-        daily = next_sequence_value(agency, f"D{local:%Y%m%d}")
         code = f"{agency.code}-{local:%Y%m%d}-{daily:04d}"
         if not Dossier.objects.filter(code=code).exists():
-            break
-    return code, local.year, next_sequence_value(agency, f"Y{local:%Y}")
+            return code, local.year, line
+        daily = next_sequence_value(agency, day)
 
 
 def _events_of(dossier: Dossier) -> list[tuple[str, dt.datetime, dict]]:
@@ -154,7 +165,7 @@ def dossier_receive(
             code=code,
             agency=agency,
             procedure=procedure,
-            field_id=procedure.field_id,
+            field=procedure.field,
             applicant_name=applicant_name.strip(),
             applicant_phone=applicant_phone.strip().replace(" ", "").replace(".", ""),
             applicant_id_number=applicant_id_number.strip(),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework import serializers as drf_serializers
@@ -115,7 +115,9 @@ class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         params = dict(data.validated_data)
         procedure = _resolve_procedure(request.user, params.pop("procedure"), params.pop("agency", None))
         dossier = services.dossier_receive(procedure=procedure, actor=request.user, **params)
-        dossier = self.get_queryset().prefetch_related(EVENTS_WITH_ACTORS).get(pk=dossier.pk)
+        # The new dossier holds its agency, procedure, field and officer already: read back
+        # only its event.
+        prefetch_related_objects([dossier], EVENTS_WITH_ACTORS)
         body = serializers.DossierDetailSerializer(dossier, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
 

@@ -113,3 +113,63 @@ def test_tokens_are_managed_in_the_admin(client, admin_user, staff_user):
     response = client.post("/admin/authtoken/tokenproxy/add/", {"user": staff_user.pk})
     assert response.status_code == 302
     assert Token.objects.filter(user=staff_user).exists()
+
+
+def test_permissions_come_from_groups_and_the_user_in_one_query(staff_user, django_assert_num_queries):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+
+    staff_user.user_permissions.add(Permission.objects.get(codename="backdate_dossier"))
+    user = get_user_model().objects.get(pk=staff_user.pk)
+    with django_assert_num_queries(1):
+        assert user.has_perm("dossiers.add_dossier")  # from the counter-officer group
+        assert user.has_perm("dossiers.backdate_dossier")  # given to the user directly
+        assert not user.has_perm("dossiers.finish_dossier")  # a specialist's
+    user.is_active = False
+    assert not user.has_perm("dossiers.add_dossier")
+
+
+def test_superuser_has_every_permission(db):
+    admin = factories.UserFactory(username="quantri", is_superuser=True)
+    assert admin.has_perm("dossiers.finish_dossier") and admin.has_perm("procedures.change_procedure")
+
+
+def test_token_brings_the_agency_with_the_user(staff_user, agency, django_assert_num_queries):
+    from accounts.authentication import TokenAuthentication
+    from accounts.scoping import user_agency
+
+    token = Token.objects.create(user=staff_user)
+    with django_assert_num_queries(1):
+        user, _ = TokenAuthentication().authenticate_credentials(token.key)
+        assert user_agency(user) == agency
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [("inactive", "Người dùng không còn hoạt động, hoặc đã bị xoá."), ("unknown", "Mã truy cập không hợp lệ.")],
+)
+def test_bad_token_is_refused(staff_user, change, message):
+    token = Token.objects.create(user=staff_user)
+    key = token.key
+    if change == "inactive":
+        staff_user.is_active = False
+        staff_user.save()
+    else:
+        key = "0" * 40
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+    response = client.get("/api/v1/dossiers/")
+    # 403, not 401: session authentication comes first and sends no WWW-Authenticate challenge.
+    assert response.status_code == 403
+    assert response.json()["detail"] == message
+
+
+def test_session_user_brings_the_agency(client, staff_user, agency, django_assert_num_queries):
+    from django.contrib.auth import get_user
+
+    from accounts.scoping import user_agency
+
+    client.force_login(staff_user)
+    request = type("Request", (), {"session": client.session})()
+    with django_assert_num_queries(2):  # the session row, then the user with profile and agency
+        assert user_agency(get_user(request)) == agency

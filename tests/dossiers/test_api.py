@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.roles import COUNTER_OFFICER, SPECIALIST, STATISTICS
@@ -235,3 +236,19 @@ def test_detail_query_count_is_constant(officer_client, procedure, officer):
     with CaptureQueriesContext(connection) as after:
         officer_client.get(url)
     assert len(after) == len(before)
+
+
+def test_intake_query_count(agency, procedure):
+    """An intake by token: the token with its user, profile and agency; the permissions; the
+    procedure; both counters; the free-code check; dossier, history and event; the event read
+    back for the answer. Nine statements, besides BEGIN/COMMIT, whatever the database."""
+    officer = factories.staff(agency=agency, roles=[COUNTER_OFFICER], username="lan")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=officer).key}")
+    assert intake(client, procedure).status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        response = intake(client, procedure)
+    assert response.status_code == 201, response.json()
+    assert response.json()["code"].endswith("-0002")
+    statements = [q["sql"] for q in queries if q["sql"].split()[0] not in {"BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"}]
+    assert len(statements) == 9, "\n".join(statements)
