@@ -51,7 +51,10 @@ fuzz: install-dev
 	$(PY) tools/fuzz_api.py $(FUZZ_ARGS)
 
 # Intake throughput and latency against a trivial view on a throw-away gunicorn (docs/benchmarks.md, "Load").
+# wrk comes from Debian: installed when missing, as root (as e2e's browser is).
 bench-load: install-dev
+	@command -v wrk >/dev/null 2>&1 || [ "$$(id -u)" -ne 0 ] || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
 	$(PY) benchmarks/load_intake.py $(BENCH_ARGS)
 
 clean:

@@ -153,41 +153,43 @@ def dossier_receive(
     if not procedure.is_active:
         raise ValidationError({"procedure": "Thủ tục này đã ngừng áp dụng."})
     agency = procedure.agency
+    imported = code is not None
+    year = received_at.astimezone(VN_TZ).year
+    payload = {"due_at": original_due_at.isoformat()} if original_due_at else {}
+    dossier = Dossier(
+        code=code or "",
+        agency=agency,
+        procedure=procedure,
+        field=procedure.field,
+        applicant_name=applicant_name.strip(),
+        applicant_phone=applicant_phone.strip().replace(" ", "").replace(".", ""),
+        applicant_id_number=applicant_id_number.strip(),
+        applicant_email=applicant_email.strip(),
+        applicant_address=applicant_address.strip(),
+        channel=channel,
+        documents=documents or [],
+        notes=notes,
+        received_at=received_at,
+        received_by=actor,
+        status=Status.IN_PROGRESS,
+        current_unit="Bộ phận Một cửa",
+        book_volume=year,
+    )
+    schedule = derive_schedule(procedure=procedure, agency=agency, events=[(E.RECEIVED, received_at, payload)])
+    dossier.due_at, dossier.paused_at = schedule.due_at, schedule.paused_at
+    dossier.sync_local_dates()
+    # Everything is checked before the counters are taken, so that their lock (which every
+    # intake of the agency waits for) is held only for the writes. The related objects are in
+    # hand: skip their existence queries. An allocated code is checked to be free below; an
+    # imported one is checked here.
+    exclude = ["agency", "procedure", "field", "received_by", "book_line", *([] if imported else ["code"])]
+    dossier.full_clean(exclude=exclude, validate_unique=imported)
+    dossier._history_user = actor
     with transaction.atomic():
-        imported = code is not None
-        if code is None:
-            code, volume, line = _allocate_code(agency, received_at)
-        else:  # an imported paper record keeps its own code
-            year = received_at.astimezone(VN_TZ).year
-            volume, line = year, next_sequence_value(agency, f"Y{year}")
-        payload = {"due_at": original_due_at.isoformat()} if original_due_at else {}
-        dossier = Dossier(
-            code=code,
-            agency=agency,
-            procedure=procedure,
-            field=procedure.field,
-            applicant_name=applicant_name.strip(),
-            applicant_phone=applicant_phone.strip().replace(" ", "").replace(".", ""),
-            applicant_id_number=applicant_id_number.strip(),
-            applicant_email=applicant_email.strip(),
-            applicant_address=applicant_address.strip(),
-            channel=channel,
-            documents=documents or [],
-            notes=notes,
-            received_at=received_at,
-            received_by=actor,
-            status=Status.IN_PROGRESS,
-            current_unit="Bộ phận Một cửa",
-            book_volume=volume,
-            book_line=line,
-        )
-        schedule = derive_schedule(procedure=procedure, agency=agency, events=[(E.RECEIVED, received_at, payload)])
-        dossier.due_at, dossier.paused_at = schedule.due_at, schedule.paused_at
-        dossier.sync_local_dates()
-        # The related objects are in hand and an allocated code was just checked to be free:
-        # skip the existence queries, keep every field rule and `clean()`.
-        dossier.full_clean(exclude=["agency", "procedure", "field", "received_by"], validate_unique=imported)
-        dossier._history_user = actor
+        if imported:  # a paper record keeps its own code
+            dossier.book_line = next_sequence_value(agency, f"Y{year}")
+        else:
+            dossier.code, dossier.book_volume, dossier.book_line = _allocate_code(agency, received_at)
         dossier.save()
         DossierEvent.objects.create(
             dossier=dossier, type=E.RECEIVED, at=received_at, actor=actor, to_unit=dossier.current_unit, payload=payload

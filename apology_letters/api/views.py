@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from accounts.scoping import scope_to_user
 from apology_letters import services
 from apology_letters.models import ApologyLetter
+from config.viewsets import FilterListsOnly
 from dossiers.models import Dossier
 
 
@@ -94,7 +95,7 @@ class LetterPermission(permissions.BasePermission):
 
 
 class ApologyLetterViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    FilterListsOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = ApologyLetterSerializer
     filterset_class = ApologyLetterFilterSet

@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.scoping import scope_to_user
+from config.viewsets import FilterListsOnly
 from dossiers import services
 from dossiers.api import serializers
 from dossiers.api.filtersets import DossierFilterSet
@@ -72,7 +73,7 @@ def _resolve_procedure(user, code: str, agency_code: str | None) -> Procedure:
     return found[0]
 
 
-class DossierViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class DossierViewSet(FilterListsOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_field = "code"
     filterset_class = DossierFilterSet
     ordering_fields = ["received_at", "due_at", "code"]

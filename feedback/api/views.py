@@ -19,6 +19,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.scoping import scope_to_user, sees_all_agencies, user_agency
+from config.viewsets import FilterListsOnly
 from dossiers.models import Dossier
 from feedback import exports, selectors, services
 from feedback.api import filtersets, serializers
@@ -60,7 +61,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 # ---------------------------------------------------------------------------- ratings
 
 
-class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RatingViewSet(FilterListsOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = serializers.RatingSerializer
     filterset_class = filtersets.RatingFilterSet
     ordering_fields = ["first_rated_at", "overall"]
@@ -128,7 +129,7 @@ class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 # ---------------------------------------------------------------------------- feedback items
 
 
-class FeedbackItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class FeedbackItemViewSet(FilterListsOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_field = "code"
     filterset_class = filtersets.FeedbackItemFilterSet
     ordering_fields = ["received_at", "due_at", "code"]
@@ -249,7 +250,7 @@ class FeedbackItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 # ---------------------------------------------------------------------------- survey plans
 
 
-class SurveyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SurveyPlanViewSet(FilterListsOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = serializers.SurveyPlanSerializer
     permission_classes = [ActionPermission]
     ordering_fields = ["year", "created_at"]
@@ -285,7 +286,7 @@ class SurveyPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return _xlsx(exports.survey_workbook(plan), f"khao-sat_{plan.year}_{plan.pk}.xlsx")
 
 
-class SurveySampleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SurveySampleViewSet(FilterListsOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = serializers.SurveySampleSerializer
     filterset_class = filtersets.SurveySampleFilterSet
     permission_classes = [ActionPermission]

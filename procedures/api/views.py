@@ -9,6 +9,7 @@ from rest_framework import permissions, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.viewsets import FilterListsOnly
 from procedures import calendar
 from procedures.api import filtersets, serializers
 from procedures.models import Agency, CalendarOverride, Field, Procedure
@@ -16,28 +17,28 @@ from procedures.models import Agency, CalendarOverride, Field, Procedure
 WEEKDAYS_VI = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
 
-class AgencyViewSet(viewsets.ModelViewSet):
+class AgencyViewSet(FilterListsOnly, viewsets.ModelViewSet):
     queryset = Agency.objects.all()
     serializer_class = serializers.AgencySerializer
     filterset_class = filtersets.AgencyFilterSet
     ordering_fields = ["code", "name"]
 
 
-class FieldViewSet(viewsets.ModelViewSet):
+class FieldViewSet(FilterListsOnly, viewsets.ModelViewSet):
     queryset = Field.objects.select_related("agency")
     serializer_class = serializers.FieldSerializer
     filterset_class = filtersets.FieldFilterSet
     ordering_fields = ["code", "name"]
 
 
-class ProcedureViewSet(viewsets.ModelViewSet):
+class ProcedureViewSet(FilterListsOnly, viewsets.ModelViewSet):
     queryset = Procedure.objects.select_related("agency", "field")
     serializer_class = serializers.ProcedureSerializer
     filterset_class = filtersets.ProcedureFilterSet
     ordering_fields = ["code", "name", "processing_amount", "online_level"]
 
 
-class CalendarOverrideViewSet(viewsets.ModelViewSet):
+class CalendarOverrideViewSet(FilterListsOnly, viewsets.ModelViewSet):
     queryset = CalendarOverride.objects.select_related("agency")
     serializer_class = serializers.CalendarOverrideSerializer
     filterset_class = filtersets.CalendarOverrideFilterSet

@@ -252,3 +252,11 @@ def test_intake_query_count(agency, procedure):
     assert response.json()["code"].endswith("-0002")
     statements = [q["sql"] for q in queries if q["sql"].split()[0] not in {"BEGIN", "COMMIT", "SAVEPOINT", "RELEASE"}]
     assert len(statements) == 9, "\n".join(statements)
+
+
+def test_list_filters_apply_to_the_list_only(officer_client, procedure, officer):
+    dossier = factories.receive_dossier(procedure=procedure, actor=officer)
+    assert officer_client.get(URL, {"status": "không-có"}).status_code == 400
+    detail = officer_client.get(f"{URL}{dossier.code}/", {"status": "returned"})
+    assert detail.status_code == 200  # not filtered away: the query string holds no filters here
+    assert detail.json()["code"] == dossier.code
