@@ -3,7 +3,7 @@
 `bieu06_workbook` lays out a computed `Report` (small: one row per field). `write_tracking_book`
 streams every dossier received in a date range with openpyxl's write-only mode, one chunk of
 rows at a time, and starts a new sheet at Excel's row limit, so memory stays flat however many
-dossiers there are. Its headers are those of the import (dossiers/importing.py), so an exported
+dossiers there are. Its headers are those of the import (dossiers/importing/), so an exported
 book can be imported elsewhere.
 """
 

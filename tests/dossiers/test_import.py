@@ -361,7 +361,7 @@ def test_missing_required_column(tmp_path, head, procedure):
 
 
 def test_too_many_rows(tmp_path, head, procedure, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 2)
+    monkeypatch.setattr(importing.layout, "MAX_ROWS", 2)
     rows = [row(procedure, code=f"N-{n}") for n in range(3)]
 
     _message, err = run_failing(make_book(tmp_path, rows), head.username)
