@@ -1,4 +1,5 @@
-"""A logical backup (`dumpdata`) restores to the same data: counts, codes, instants, events, history.
+"""A logical backup (`dumpdata`) restores the same data: codes, instants, events, letters, ratings,
+feedback, API tokens, and every history table.
 
 docs/deployment.md uses pg_dump/pg_restore for the nightly backup; `dumpdata` is the portable
 form (another database engine, a staging copy), and this test keeps it lossless.
@@ -13,19 +14,22 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
+from rest_framework.authtoken.models import Token
 
 from accounts.roles import COUNTER_OFFICER, DEPARTMENT_HEAD, SPECIALIST
 from apology_letters.models import ApologyLetter
 from apology_letters.services import letter_draft, letter_issue
 from dossiers import services
 from dossiers.models import Dossier, DossierEvent
+from feedback.models import FeedbackItem, SatisfactionRating
+from feedback.services import feedback_answer, feedback_receive, rating_submit
 from procedures.models import CalendarOverride
 from tests import factories
 from tests.conftest import NOW
 
 pytestmark = pytest.mark.django_db
 # The domain, its history tables (they live in the same apps) and what they point at.
-APPS = ["contenttypes", "auth", "accounts", "procedures", "dossiers", "apology_letters"]
+APPS = ["contenttypes", "auth", "authtoken", "accounts", "procedures", "dossiers", "apology_letters", "feedback"]
 
 
 def _models():
@@ -62,6 +66,18 @@ def _snapshot() -> dict:
             for perm in group.permissions.all()
         ),
         "overrides": sorted(CalendarOverride.objects.values_list("date", "kind", "reason")),
+        "tokens": sorted(Token.objects.values_list("key", "user__username", "created")),
+        "ratings": sorted(
+            SatisfactionRating.objects.values_list(
+                "dossier__code", "channel", "result_score", "first_rated_at", "overall", "attitude_comment"
+            )
+        ),
+        "feedback": sorted(
+            FeedbackItem.objects.values_list("code", "status", "token_digest", "due_at", "answer", "answered_at")
+        ),
+        "feedback_history": sorted(
+            (h.code, h.history_date, h.history_user_id or 0, h.status) for h in FeedbackItem.history.all()
+        ),
     }
 
 
@@ -82,6 +98,15 @@ def _a_working_office(frozen_now):
     letter_issue(letter=letter, actor=head, sent_via="counter")
     frozen_now.shift(dt.timedelta(days=1))
     services.dossier_finish(dossier=first, actor=specialist, result_note="Đã cấp")
+    services.dossier_return(dossier=first, actor=officer)
+    rating_submit(dossier=first, channel=SatisfactionRating.Channel.COUNTER, actor=officer, information_score=5,
+                  attitude_score=4, timeliness_score=3, result_score=5, attitude_comment="Cán bộ nhiệt tình")
+    item = feedback_receive(
+        agency=agency, channel="web", category="complaint", content="Phản ánh thời gian chờ.",
+        contact_name="Vũ Hà", contact_phone="0977111222", dossier=first,
+    ).item
+    feedback_answer(item=item, actor=head, answer="Đã chấn chỉnh bộ phận một cửa.")
+    Token.objects.create(user=officer)
 
 
 def _to_milliseconds(value):
@@ -101,6 +126,8 @@ def test_dump_flush_load_gives_back_the_same_data(frozen_now, tmp_path, fmt, set
     before = _snapshot()
     assert before["counts"]["dossiers.HistoricalDossier"] >= 5
     assert before["counts"]["accounts.HistoricalUser"] >= 3
+    assert len(before["ratings"]) == len(before["feedback"]) == len(before["tokens"]) == 1
+    assert len(before["feedback_history"]) >= 2
 
     backup = tmp_path / f"backup.{fmt}"
     call_command("dumpdata", *APPS, format=fmt, output=str(backup), verbosity=0)
