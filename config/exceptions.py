@@ -21,6 +21,8 @@ from config.parsers import ControlCharacters, PayloadTooLarge
 from procedures.calendar import CalendarRangeError
 
 NOT_FOUND = "Không tìm thấy."
+BAD_REQUEST = "Yêu cầu không hợp lệ (dữ liệu quá lớn, sai định dạng hoặc sai tên máy chủ)."
+PERMISSION_DENIED = "Bạn không có quyền thực hiện thao tác này."
 SERVER_ERROR = "Lỗi máy chủ. Sự cố đã được ghi lại; vui lòng thử lại sau hoặc báo quản trị hệ thống."
 
 
@@ -78,6 +80,20 @@ def api_not_found(request, exception=None):
     if _is_api(request):
         return JsonResponse({"detail": NOT_FOUND}, status=404)
     return defaults.page_not_found(request, exception)
+
+
+def api_bad_request(request, exception=None):
+    """handler400 (a bad Host header, an oversized form): JSON under /api/, a page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": BAD_REQUEST}, status=400)
+    return defaults.bad_request(request, exception)
+
+
+def api_permission_denied(request, exception=None):
+    """handler403 (outside DRF: the pages' permission checks): JSON under /api/, a page elsewhere."""
+    if _is_api(request):
+        return JsonResponse({"detail": PERMISSION_DENIED}, status=403)
+    return defaults.permission_denied(request, exception)
 
 
 def api_server_error(request):

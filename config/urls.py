@@ -35,5 +35,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
 ]
 
+handler400 = "config.exceptions.api_bad_request"
+handler403 = "config.exceptions.api_permission_denied"
 handler404 = "config.exceptions.api_not_found"
 handler500 = "config.exceptions.api_server_error"

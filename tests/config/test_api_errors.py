@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.test import Client
 from rest_framework import exceptions
 from rest_framework.test import APIClient
 
+from accounts.roles import STATISTICS
 from config.exceptions import api_exception_handler
 from dossiers.api.views import DossierViewSet
+from dossiers.web import views as dossier_pages
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +31,49 @@ def test_unknown_api_url_is_a_json_404(officer_client):
     assert _only_detail(response) == "Không tìm thấy."
 
 
-def test_unknown_page_stays_html(client):
+def test_unknown_page_stays_html_in_vietnamese(client):
     response = client.get("/khong-co-trang-nay/")
     assert response.status_code == 404
     assert not response["Content-Type"].startswith("application/json")
+    assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_forbidden_page_is_in_vietnamese(client, agency):
+    statistics = factories.staff(agency=agency, roles=[STATISTICS], username="thongke")
+    client.force_login(statistics)  # reads dossiers, takes none in
+    response = client.get("/ho-so/tiep-nhan/")
+    assert response.status_code == 403
+    assert "Bạn không có quyền thực hiện thao tác này" in response.content.decode()
+
+
+@pytest.mark.parametrize(("path", "json_body"), [("/api/v1/health/", True), ("/tra-cuu/", False)])
+def test_a_bad_host_is_a_400_in_vietnamese(client, path, json_body):
+    client.raise_request_exception = False
+    response = client.get(path, HTTP_HOST="ke-gia-mao.example")
+    assert response.status_code == 400
+    if json_body:
+        assert _only_detail(response).startswith("Yêu cầu không hợp lệ")
+    else:
+        assert "Yêu cầu không hợp lệ" in response.content.decode()
+
+
+def test_a_form_without_its_csrf_token_gets_a_vietnamese_page(db):
+    response = Client(enforce_csrf_checks=True).post("/dang-nhap/", {"username": "a", "password": "b"})
+    assert response.status_code == 403
+    assert "Mã bảo vệ biểu mẫu (CSRF)" in response.content.decode()
+
+
+def test_a_page_error_is_a_vietnamese_500(client, officer, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(dossier_pages, "scope_to_user", broken)
+    client.force_login(officer)
+    client.raise_request_exception = False
+    response = client.get("/ho-so/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Lỗi máy chủ" in page and "boom" not in page
 
 
 def test_unknown_dossier_is_404(officer_client):
