@@ -587,6 +587,11 @@ def test_export_layout(sgd, tmp_path):
 # --- management commands -----------------------------------------------------------------------
 
 
+def clerk() -> str:
+    """The importing user every writing import must name."""
+    return factories.UserFactory._meta.model.objects.get_or_create(username="van.thu")[0].username
+
+
 def run(*args) -> tuple[str, str]:
     out, err = io.StringIO(), io.StringIO()
     call_command(*args, stdout=out, stderr=err)
@@ -595,10 +600,10 @@ def run(*args) -> tuple[str, str]:
 
 def test_import_command_prints_summary(sgd, tmp_path):
     path = write_xlsx(tmp_path / "c.xlsx", good_rows())
-    out, _err = run("import_procedures", str(path))
+    out, _err = run("import_procedures", str(path), "--user", clerk())
     assert "Tạo mới: 3, cập nhật: 0, không đổi: 0" in out
 
-    out, _err = run("import_procedures", str(path))
+    out, _err = run("import_procedures", str(path), "--user", clerk())
     assert "Tạo mới: 0, cập nhật: 0, không đổi: 3" in out
 
 
@@ -618,7 +623,7 @@ def test_import_command_bad_file_lists_errors_and_fails(sgd, tmp_path):
     err = io.StringIO()
 
     with pytest.raises(CommandError, match="2 lỗi"):
-        call_command("import_procedures", str(path), stdout=io.StringIO(), stderr=err)
+        call_command("import_procedures", str(path), "--user", clerk(), stdout=io.StringIO(), stderr=err)
 
     assert "Dòng 2, cột Mã cơ quan: không có cơ quan mã 'XYZ'." in err.getvalue()
     assert "Dòng 4, cột Thời hạn giải quyết" in err.getvalue()
@@ -629,17 +634,24 @@ def test_import_command_rejects_non_xlsx(db, tmp_path):
     path = tmp_path / "c.xlsx"
     path.write_bytes(os.urandom(100))
     with pytest.raises(CommandError):
-        run("import_procedures", str(path))
+        run("import_procedures", str(path), "--user", clerk())
 
 
 def test_import_command_user_recorded_in_history(sgd, tmp_path):
-    clerk = factories.UserFactory(username="van.thu")
+    author = factories.UserFactory(username="van.thu")
     path = write_xlsx(tmp_path / "c.xlsx", good_rows())
     run("import_procedures", str(path), "--user", "van.thu")
-    assert {h.history_user for h in Procedure.history.all()} == {clerk}
+    assert {h.history_user for h in Procedure.history.all()} == {author}
 
     with pytest.raises(CommandError, match="Không có người dùng"):
         run("import_procedures", str(path), "--user", "nobody")
+
+
+def test_import_command_needs_the_importing_user(sgd, tmp_path):
+    path = write_xlsx(tmp_path / "c.xlsx", good_rows())
+    with pytest.raises(CommandError, match="Cần --user"):
+        call_command("import_procedures", str(path), stdout=io.StringIO(), stderr=io.StringIO())
+    assert Procedure.objects.count() == 0
 
 
 def test_import_command_reads_json_object_with_agencies(sgd, tmp_path):
@@ -652,11 +664,11 @@ def test_import_command_reads_json_object_with_agencies(sgd, tmp_path):
         encoding="utf-8",
     )
 
-    out, _err = run("import_procedures", str(path))
+    out, _err = run("import_procedures", str(path), "--user", clerk())
 
     assert "Tạo mới: 3, cập nhật: 0, không đổi: 0" in out
     assert not Procedure.objects.filter(agency__code="NEW").exists()
-    out, _err = run("import_procedures", str(path))
+    out, _err = run("import_procedures", str(path), "--user", clerk())
     assert "không đổi: 3" in out
 
 
@@ -669,7 +681,7 @@ def test_export_command_filters_by_agency_and_round_trips(sgd, tmp_path):
 
     assert "Đã xuất 3 thủ tục" in out
     assert {row["agency"] for row in read_catalogue_xlsx(path)} == {"SGDDT"}
-    out, _err = run("import_procedures", str(path))
+    out, _err = run("import_procedures", str(path), "--user", clerk())
     assert "Tạo mới: 0, cập nhật: 0, không đổi: 3" in out
 
     with pytest.raises(CommandError, match="Không có cơ quan"):
@@ -683,9 +695,9 @@ def test_demo_catalogue_imports_and_is_idempotent(db):
     for agency in json.loads(path.read_text(encoding="utf-8"))["agencies"]:
         factories.AgencyFactory(**agency)
 
-    out, _err = run("import_procedures", str(path))
+    out, _err = run("import_procedures", str(path), "--user", clerk())
     created = Procedure.objects.count()
-    out_again, _err = run("import_procedures", str(path))
+    out_again, _err = run("import_procedures", str(path), "--user", clerk())
 
     assert created > 0
     assert f"Tạo mới: {created}, cập nhật: 0, không đổi: 0" in out

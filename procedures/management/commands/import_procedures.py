@@ -25,7 +25,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="Tệp .xlsx (theo mẫu của export_procedures) hoặc .json.")
         parser.add_argument("--dry-run", action="store_true", help="Chỉ kiểm tra và báo kết quả, không ghi gì.")
-        parser.add_argument("--user", help="Tên đăng nhập được ghi vào lịch sử thay đổi.")
+        parser.add_argument(
+            "--user", help="Tên đăng nhập của người nhập, được ghi vào lịch sử thay đổi (bắt buộc, trừ khi --dry-run)."
+        )
 
     def handle(self, *args, **options):
         path = Path(options["file"])
@@ -37,6 +39,11 @@ class Command(BaseCommand):
         try:
             reader = read_catalogue_json if path.suffix.lower() == ".json" else read_catalogue_xlsx
             rows = reader(path)
+            if user is None and not options["dry_run"]:
+                # No write without an author in the history (docs/catalogue-import.md).
+                raise CommandError(
+                    "Cần --user TÊN_ĐĂNG_NHẬP: người nhập được ghi vào lịch sử thay đổi của từng thủ tục."
+                )
             result = catalogue_upsert(rows=rows, user=user, dry_run=options["dry_run"])
         except CatalogueError as exc:
             for error in exc.errors:
