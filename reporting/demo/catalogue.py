@@ -29,8 +29,11 @@ class Office:
     actor: object
 
 
+DEMO_PREFIX = "DEMO"  # generated agencies only: generate_demo_data refuses a database with others' dossiers
+
+
 def agency_codes(seed: int, count: int) -> list[str]:
-    return [f"DEMO{seed}-{index + 1}" for index in range(count)]
+    return [f"{DEMO_PREFIX}{seed}-{index + 1}" for index in range(count)]
 
 
 def generator_user():

@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from openpyxl import load_workbook
 
+from accounts.roles import COUNTER_OFFICER
 from apology_letters.models import ApologyLetter
 from dossiers.deadlines import derive_schedule
 from dossiers.models import Dossier, DossierCounter, Status
@@ -18,6 +19,7 @@ from procedures.calendar import VN_TZ
 from procedures.models import Agency, Procedure
 from reporting.periods import Period
 from reporting.selectors import classification_at_end, report_summary
+from tests import factories
 from tests.reporting.helpers import assert_invariants
 
 
@@ -145,6 +147,15 @@ def test_generator_is_reproducible_and_refuses_a_used_seed(db):
     assert _fingerprint() == first
     with pytest.raises(CommandError, match="seed 3"):
         run("generate_demo_data", "--dossiers", "50", "--seed", "3", "--agencies", "1")
+
+
+def test_generator_refuses_a_database_with_real_dossiers(db):
+    agency = factories.AgencyFactory(code="SGDDT")
+    officer = factories.staff(agency=agency, roles=[COUNTER_OFFICER], username="motcua")
+    factories.receive_dossier(procedure=factories.ProcedureFactory(field__agency=agency), actor=officer)
+    with pytest.raises(CommandError, match="đã có hồ sơ của cơ quan SGDDT"):
+        run("generate_demo_data", "--dossiers", "10", "--seed", "5", "--agencies", "1")
+    assert Dossier.objects.count() == 1
 
 
 def test_generator_without_events(db):

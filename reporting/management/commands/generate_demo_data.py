@@ -4,7 +4,8 @@ For benchmarks and demonstrations: agencies, fields and procedures at every onli
 N dossiers received over the last two years in every state (the channel mix; settled early, on
 time and late; in progress; supplements and their breaches; suspensions; refusals; withdrawals;
 apology letters issued or drafted), written with bulk_create. Generated rows have no field
-history; their events are written unless --skip-events. See docs/reporting.md.
+history; their events are written unless --skip-events. For that reason the command refuses a
+database that holds dossiers of any agency it did not generate. See docs/reporting.md.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from dossiers.models import Dossier
 from reporting.demo import generate
+from reporting.demo.catalogue import DEMO_PREFIX
 from reporting.management.helpers import parse_date, progress_bar
 
 
@@ -33,6 +36,14 @@ class Command(BaseCommand):
         if not 100 <= options["batch_size"] <= 50_000:
             raise CommandError("--batch-size phải từ 100 đến 50000.")
         start = parse_date(options["date_from"], "--from") if options["date_from"] else None
+        # Generated rows skip the audit trail, so never beside an office's own dossiers.
+        real = Dossier.objects.exclude(agency__code__startswith=DEMO_PREFIX).values_list("agency__code", flat=True)
+        agency = real.first()
+        if agency is not None:
+            raise CommandError(
+                f"Cơ sở dữ liệu này đã có hồ sơ của cơ quan {agency}. Dữ liệu sinh ngẫu nhiên được ghi "
+                "không qua lịch sử thay đổi, nên chỉ chạy lệnh này trên một cơ sở dữ liệu riêng để thử nghiệm."
+            )
         total, verbosity = options["dossiers"], options["verbosity"]
         with progress_bar(self, verbosity=verbosity, total=total, desc="Sinh hồ sơ", unit="hồ sơ") as bar:
             try:
