@@ -81,3 +81,14 @@ def test_a_superuser_still_grants_everything(client, admin_user, officer):
 def test_an_administrator_sees_the_save_button_on_other_accounts(client, administrator, officer):
     client.force_login(administrator)
     assert "Lưu lại" in client.get(f"/admin/auth/user/{officer.pk}/change/").content.decode()
+
+
+def test_a_weak_password_is_refused_with_django_validators(client, administrator):
+    client.force_login(administrator)
+    response = client.post(
+        "/admin/auth/user/add/", {"username": "mai", "password1": "12345678", "password2": "12345678"}
+    )
+    assert response.status_code == 200  # the form again
+    errors = " ".join(response.context["adminform"].form.errors.get("password2", []))
+    assert errors == "Mật khẩu này quá phổ biến. Mật khẩu này hoàn toàn là số."
+    assert not User.objects.filter(username="mai").exists()

@@ -61,3 +61,27 @@ def test_two_officers_finish_the_same_dossier_one_wins(procedure, officer, head)
     assert len(winners) == 1 and len(losers) == 1, results
     assert str(losers[0]) == "Hồ sơ đã có kết quả, không thể ghi nhận có kết quả."
     assert Dossier.objects.get(pk=dossier.pk).events.filter(type="result_ready").count() == 1
+
+
+def test_two_officers_return_the_same_result_over_http_one_gets_409(procedure, officer):
+    """The same race through the API: two counter officers hand the same result back at once."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    second = factories.staff(agency=procedure.agency, roles=["Cán bộ một cửa"], username="motcua2")
+    dossier = factories.receive_dossier(procedure=procedure, actor=officer)
+    services.dossier_finish(dossier=dossier, actor=factories.staff(
+        agency=procedure.agency, roles=["Chuyên viên xử lý"], username="chuyenvien"
+    ))
+    keys = [Token.objects.create(user=user).key for user in (officer, second)]
+
+    def work(i):
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {keys[i]}")
+        return client.post(f"/api/v1/dossiers/{dossier.code}/return/", {}, format="json")
+
+    responses = _run_in_threads(2, work)
+    assert sorted(response.status_code for response in responses) == [200, 409], responses
+    loser = next(response for response in responses if response.status_code == 409)
+    assert loser.json()["detail"] == "Hồ sơ đã trả kết quả, không thể trả kết quả."
+    assert Dossier.objects.get(pk=dossier.pk).events.filter(type="returned").count() == 1
