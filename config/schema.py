@@ -1,6 +1,10 @@
-"""OpenAPI post-processing: say what the API really sends where the generated schema is too strict."""
+"""The OpenAPI schema: its views, and post-processing that says what the API really sends where the
+generated schema is too strict."""
 
 from __future__ import annotations
+
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.renderers import JSONRenderer
 
 TIME_PATTERN = r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
 
@@ -25,3 +29,26 @@ def relax_formats(result, generator, request, public):
     walk(result.get("components", {}))
     walk(result.get("paths", {}))
     return result
+
+
+class JsonErrors:
+    """The schema and its documentation pages answer errors (403 without a login) in the API's JSON
+    shape, not in YAML or an HTML page."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        if response.status_code >= 400:
+            request.accepted_renderer = JSONRenderer()
+            request.accepted_media_type = JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class SchemaView(JsonErrors, SpectacularAPIView):
+    pass
+
+
+class SwaggerView(JsonErrors, SpectacularSwaggerView):
+    pass
+
+
+class RedocView(JsonErrors, SpectacularRedocView):
+    pass

@@ -208,6 +208,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Hồ sơ thủ tục hành chính tại Bộ phận Một cửa / One-stop counter dossiers.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its UIs are for staff and the systems they connect, not for the public.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
