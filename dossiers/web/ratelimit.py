@@ -1,8 +1,10 @@
 """A fixed-window attempt counter kept in Django's cache.
 
-Only `cache.add` and `cache.incr` are used, which are atomic on Redis and memcached, so the
-counter is shared by every worker as soon as a shared cache backend is configured. With the
-local-memory cache each process counts on its own.
+Only `cache.add` and `cache.incr` are used. Both are atomic on Redis, so with REDIS_URL set
+the counter is exact across every worker. The database cache (the default without Redis) is
+shared too, but its `incr` reads and then writes: attempts racing in the same instant from
+several workers can be counted once, so a burst may pass the limit by a few. Production sets
+REDIS_URL (docs/deployment.md). With the local-memory cache each process counts on its own.
 """
 
 from __future__ import annotations
