@@ -8,6 +8,7 @@ from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from accounts.filters import AgencyFilterSet
 from accounts.scoping import scope_to_user
 from apology_letters import services
 from apology_letters.models import ApologyLetter
@@ -15,8 +16,7 @@ from config.viewsets import FilterListsOnly
 from dossiers.models import Dossier
 
 
-class ApologyLetterFilterSet(django_filters.FilterSet):
-    agency = django_filters.CharFilter(field_name="agency__code", label="Mã cơ quan")
+class ApologyLetterFilterSet(AgencyFilterSet):
     dossier = django_filters.CharFilter(field_name="dossier__code", label="Mã hồ sơ")
     drafted_from = django_filters.IsoDateTimeFilter(field_name="drafted_at", lookup_expr="gte")
     drafted_to = django_filters.IsoDateTimeFilter(field_name="drafted_at", lookup_expr="lte")

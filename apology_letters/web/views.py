@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -149,8 +149,10 @@ def detail(request, pk: int):
 # ---------------------------------------------------------------------------- actions
 
 
-def _act(request, pk: int, *, prefix: str, make_form, service, done) -> HttpResponse:
-    letter = _get_letter(request.user, pk)
+def _act(request, pk: int, *, permission: str, prefix: str, make_form, service, done) -> HttpResponse:
+    letter = _get_letter(request.user, pk)  # another agency's letter: 404 whatever the role
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
     form = make_form(letter)
     if form.is_valid():
         try:
@@ -170,22 +172,23 @@ def _when(instant: dt.datetime) -> str:
 
 
 @login_required
-@permission_required(CHANGE, raise_exception=True)
+@permission_required(VIEW, raise_exception=True)  # no letters at all: 403; then another agency's: 404
 @require_POST
 def update(request, pk: int):
     return _act(
-        request, pk, prefix="edit", make_form=lambda letter: forms.EditForm(request.POST, prefix="edit"),
+        request, pk, permission=CHANGE, prefix="edit",
+        make_form=lambda letter: forms.EditForm(request.POST, prefix="edit"),
         service=services.letter_update,
         done=lambda letter: f"Đã lưu dự thảo phiếu số {letter.number_display}: hẹn lại {_when(letter.new_due_at)}.",
     )
 
 
 @login_required
-@permission_required(ISSUE, raise_exception=True)
+@permission_required(VIEW, raise_exception=True)  # no letters at all: 403; then another agency's: 404
 @require_POST
 def issue(request, pk: int):
     return _act(
-        request, pk, prefix="issue",
+        request, pk, permission=ISSUE, prefix="issue",
         make_form=lambda letter: forms.IssueForm(request.POST, prefix="issue", agency=letter.agency),
         service=services.letter_issue,
         done=lambda letter: (
@@ -196,23 +199,26 @@ def issue(request, pk: int):
 
 
 @login_required
-@permission_required(CHANGE, raise_exception=True)
+@permission_required(VIEW, raise_exception=True)  # no letters at all: 403; then another agency's: 404
 @require_POST
 def cancel(request, pk: int):
     return _act(
-        request, pk, prefix="cancel", make_form=lambda letter: forms.CancelForm(request.POST, prefix="cancel"),
+        request, pk, permission=CHANGE, prefix="cancel",
+        make_form=lambda letter: forms.CancelForm(request.POST, prefix="cancel"),
         service=services.letter_cancel,
         done=lambda letter: f"Đã hủy phiếu số {letter.number_display}.",
     )
 
 
 @login_required
-@permission_required(ADD, raise_exception=True)
+@permission_required("dossiers.view_dossier", raise_exception=True)  # then another agency's: 404
 @require_http_methods(["GET", "POST"])
 def draft(request, code: str):
     """Draft a letter by hand from a dossier, typically before its appointment (letter_draft)."""
     dossiers = scope_to_user(Dossier.objects.select_related("agency", "procedure"), request.user)
-    dossier = get_object_or_404(dossiers, code=code)
+    dossier = get_object_or_404(dossiers, code=code)  # another agency's dossier: 404 whatever the role
+    if not request.user.has_perm(ADD):
+        raise PermissionDenied
     proposed = documents.local(services.proposed_new_due(dossier, timezone.now())) if dossier.is_open else None
     form = forms.DraftForm(request.POST or None, proposed=proposed)
     error, status = "", 200

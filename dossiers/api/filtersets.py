@@ -2,12 +2,12 @@ import django_filters
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.filters import AgencyFilterSet
 from dossiers.models import Channel, Dossier, Status, overdue_q
 
 
-class DossierFilterSet(django_filters.FilterSet):
+class DossierFilterSet(AgencyFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Status.choices)
-    agency = django_filters.CharFilter(field_name="agency__code", label="Mã cơ quan")
     field = django_filters.CharFilter(field_name="field__code", label="Mã lĩnh vực")
     procedure = django_filters.CharFilter(field_name="procedure__code", label="Mã thủ tục")
     channel = django_filters.ChoiceFilter(choices=Channel.choices)

@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.scoping import scope_to_user
+from accounts.scoping import agency_or_404, scope_to_user
 from config.exceptions import ConflictError
 from dossiers import services
 from dossiers.api.filtersets import DossierFilterSet
@@ -172,6 +172,7 @@ def search(request):
     data = request.GET.copy()
     for key in [k for k in data if not any(data.getlist(k))]:
         del data[key]  # an empty "Tất cả" choice means no filter, not an invalid one
+    agency_or_404(request.user, data.get("agency"))  # another agency's code: 404, as in the API
     filterset = DossierFilterSet(data, queryset=_dossiers(request.user), request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("trang"))
     now = timezone.now()

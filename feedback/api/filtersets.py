@@ -1,13 +1,15 @@
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
+from rest_framework.exceptions import NotFound
 
-from feedback.models import SATISFIED_FROM, FeedbackItem, SatisfactionRating, SurveySample
+from accounts.filters import AgencyFilterSet
+from accounts.scoping import scope_to_user
+from feedback.models import SATISFIED_FROM, FeedbackItem, SatisfactionRating, SurveyPlan, SurveySample
 from feedback.selectors.items import overdue_q
 
 
-class RatingFilterSet(django_filters.FilterSet):
-    agency = django_filters.CharFilter(field_name="agency__code", label="Mã cơ quan")
+class RatingFilterSet(AgencyFilterSet):
     field = django_filters.CharFilter(field_name="dossier__field__code", label="Mã lĩnh vực")
     procedure = django_filters.CharFilter(field_name="dossier__procedure__code", label="Mã thủ tục")
     dossier = django_filters.CharFilter(field_name="dossier__code", label="Mã hồ sơ")
@@ -25,8 +27,7 @@ class RatingFilterSet(django_filters.FilterSet):
         return queryset.filter(satisfied) if value else queryset.exclude(satisfied)
 
 
-class FeedbackItemFilterSet(django_filters.FilterSet):
-    agency = django_filters.CharFilter(field_name="agency__code", label="Mã cơ quan")
+class FeedbackItemFilterSet(AgencyFilterSet):
     status = django_filters.MultipleChoiceFilter(choices=FeedbackItem.Status.choices)
     category = django_filters.ChoiceFilter(choices=FeedbackItem.Category.choices)
     channel = django_filters.ChoiceFilter(choices=FeedbackItem.Channel.choices)
@@ -55,10 +56,25 @@ class FeedbackItemFilterSet(django_filters.FilterSet):
         )
 
 
-class SurveySampleFilterSet(django_filters.FilterSet):
+class SurveyPlanFilterSet(AgencyFilterSet):
+
+    class Meta:
+        model = SurveyPlan
+        fields = ["agency", "year"]
+
+
+class SurveySampleFilterSet(AgencyFilterSet):
+    agency_field = "plan__agency"
+    plan = django_filters.NumberFilter(method="filter_plan", label="Kế hoạch khảo sát (cơ quan khác: 404)")
     field = django_filters.CharFilter(field_name="field__code", label="Mã lĩnh vực")
     outcome = django_filters.ChoiceFilter(choices=SurveySample.Outcome.choices)
 
     class Meta:
         model = SurveySample
-        fields = ["plan", "field", "outcome"]
+        fields = ["agency", "plan", "field", "outcome"]
+
+    def filter_plan(self, queryset, name, value):
+        """Another agency's plan is a 404, as its detail is, rather than an empty list."""
+        if not scope_to_user(SurveyPlan.objects.all(), self.request.user).filter(pk=value).exists():
+            raise NotFound("Không tìm thấy kế hoạch khảo sát này.")
+        return queryset.filter(plan_id=value)

@@ -1,6 +1,7 @@
 """Feedback API: satisfaction ratings and reports, feedback items (GYPAKN), survey plans.
 
-Every queryset is scoped with `scope_to_user`, so another agency's item is a 404. Writes go
+Every queryset is scoped with `scope_to_user`, so another agency's item is a 404; so is
+`?agency=` naming another agency or an unknown one (`accounts.scoping`). Writes go
 through `feedback.services`; their ValidationError / ConflictError become 400 / 409 in
 `config.exceptions.api_exception_handler`.
 """
@@ -28,13 +29,26 @@ from procedures.models import Agency, Procedure
 
 
 class ActionPermission(permissions.BasePermission):
-    """A login, plus the permission `view.action_permissions` names for the action (or "default")."""
+    """A login, plus the permission `view.action_permissions` names for the action (or "default").
+
+    On one object (detail, assign, answer, export, ...) the action's own permission is checked
+    after the agency-scoped lookup, so another agency's object is a 404 for every reader, as
+    dossiers and apology letters are; the read permission ("default") is still needed up front.
+    """
+
+    @staticmethod
+    def needed(view) -> str:
+        return view.action_permissions.get(view.action, view.action_permissions["default"])
 
     def has_permission(self, request, view):
         if not request.user.is_authenticated:
             return False
-        needed = view.action_permissions.get(view.action, view.action_permissions["default"])
-        return request.user.has_perm(needed)
+        if getattr(view, "detail", False):
+            return request.user.has_perm(view.action_permissions["default"])
+        return request.user.has_perm(self.needed(view))
+
+    def has_object_permission(self, request, view, obj):
+        return request.user.has_perm(self.needed(view))
 
 
 def resolve_agency(user, code: str | None) -> Agency:
@@ -183,9 +197,9 @@ class FeedbackItemViewSet(FilterListsOnly, mixins.ListModelMixin, mixins.Retriev
     @extend_schema(request=serializers.AssignSerializer, responses=serializers.FeedbackItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def assign(self, request, code=None):
+        item = self.get_object()  # 404 for another agency, then 403 without the permission
         data = serializers.AssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = self.get_object()
         assignee = get_user_model().objects.filter(username=data.validated_data["assignee"]).first()
         item = services.feedback_assign(
             item=item, actor=request.user, assignee=assignee, note=data.validated_data["note"]
@@ -195,17 +209,19 @@ class FeedbackItemViewSet(FilterListsOnly, mixins.ListModelMixin, mixins.Retriev
     @extend_schema(request=serializers.AnswerSerializer, responses=serializers.FeedbackItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def answer(self, request, code=None):
+        item = self.get_object()
         data = serializers.AnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = services.feedback_answer(item=self.get_object(), actor=request.user, **data.validated_data)
+        item = services.feedback_answer(item=item, actor=request.user, **data.validated_data)
         return self._respond(item)
 
     @extend_schema(request=serializers.CloseSerializer, responses=serializers.FeedbackItemDetailSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, code=None):
+        item = self.get_object()
         data = serializers.CloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        item = services.feedback_close(item=self.get_object(), actor=request.user, **data.validated_data)
+        item = services.feedback_close(item=item, actor=request.user, **data.validated_data)
         return self._respond(item)
 
     @extend_schema(
@@ -254,7 +270,7 @@ class SurveyPlanViewSet(FilterListsOnly, mixins.ListModelMixin, mixins.RetrieveM
     serializer_class = serializers.SurveyPlanSerializer
     permission_classes = [ActionPermission]
     ordering_fields = ["year", "created_at"]
-    filterset_fields = ["year"]
+    filterset_class = filtersets.SurveyPlanFilterSet
     action_permissions = {
         "default": "feedback.view_surveyplan",
         "create": "feedback.add_surveyplan",
@@ -300,11 +316,12 @@ class SurveySampleViewSet(FilterListsOnly, mixins.ListModelMixin, mixins.Retriev
     @action(detail=True, methods=["post"])
     def record(self, request, pk=None):
         """Enter the outcome of one call; an answered call becomes a "phone_survey" rating."""
+        sample = self.get_object()
         data = serializers.SurveyResultSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         params = dict(data.validated_data)
         outcome, note = params.pop("outcome"), params.pop("note")
         sample = services.survey_record_result(
-            sample=self.get_object(), actor=request.user, outcome=outcome, note=note, scores=params
+            sample=sample, actor=request.user, outcome=outcome, note=note, scores=params
         )
         return Response(serializers.SurveySampleSerializer(self.get_queryset().get(pk=sample.pk)).data)

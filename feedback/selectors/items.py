@@ -8,7 +8,7 @@ import hmac
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from accounts.scoping import scope_to_user
+from accounts.scoping import scope_to_user, scoped
 from feedback.models import OPEN_FEEDBACK_STATUSES, FeedbackItem
 from feedback.periods import local_day_bounds
 from feedback.services.items import token_matches
@@ -44,12 +44,11 @@ def find_for_public(code: str, *, token: str = "", last_digits: str = "") -> Fee
 def overdue_feedback(*, user, at: dt.datetime | None = None, agency_code: str | None = None) -> list[dict]:
     """For the head's dashboard: open items past their deadline, oldest deadline first, as plain dicts.
 
-    One query; no contact details (the dashboard may be shown on a wall screen).
+    One query (two with `agency_code`); no contact details (the dashboard may be shown on a wall
+    screen). An `agency_code` the user may not see raises NotFound.
     """
     at = at or timezone.now()
-    queryset = scope_to_user(FeedbackItem.objects.all(), user).filter(overdue_q(at))
-    if agency_code:
-        queryset = queryset.filter(agency__code=agency_code)
+    queryset = scoped(FeedbackItem.objects.all(), user, agency_code).filter(overdue_q(at))
     rows = queryset.order_by("due_at", "id").values(
         "code",
         "category",
@@ -77,13 +76,11 @@ def feedback_report(
 
     As seen at the period's end (or now, if earlier): an answer given after the end counts as
     open. Invariant: received = answered_on_time + answered_late + open, and overdue ⊆ open.
-    One grouped query plus one total.
+    One grouped query plus one total. An `agency_code` the user may not see raises NotFound.
     """
     _, end = local_day_bounds(date_from, date_to)
     as_of = min(end, at or timezone.now())
-    queryset = scope_to_user(FeedbackItem.objects.all(), user).filter(received_date__range=(date_from, date_to))
-    if agency_code:
-        queryset = queryset.filter(agency__code=agency_code)
+    queryset = scoped(FeedbackItem.objects.all(), user, agency_code).filter(received_date__range=(date_from, date_to))
     answered = Q(answered_at__isnull=False, answered_at__lt=end)
     not_answered = Q(answered_at__isnull=True) | Q(answered_at__gte=end)
     aggregates = {

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db.models import Avg, Count, DateField, F, Q, QuerySet, Value
 from django.db.models.functions import TruncMonth
 
-from accounts.scoping import scope_to_user
+from accounts.scoping import report_scope, scope_to_user
 from dossiers.models import Dossier, Status
 from feedback.models import CRITERIA, SATISFIED_FROM, SatisfactionRating
 from feedback.periods import local_day_bounds
@@ -105,14 +105,16 @@ def _mean(value) -> float | None:
 
 
 def _scoped(user, agency_code: str | None, date_from: dt.date, date_to: dt.date) -> tuple[QuerySet, QuerySet]:
+    """The period's ratings and returned dossiers the user may see; a foreign or unknown code raises NotFound."""
     ratings = scope_to_user(SatisfactionRating.objects.all(), user).filter(rated_date__range=(date_from, date_to))
     start, end = local_day_bounds(date_from, date_to)
     returned = scope_to_user(Dossier.objects.all(), user).filter(
         status=Status.RETURNED, returned_at__gte=start, returned_at__lt=end
     )
     if agency_code:
-        ratings = ratings.filter(agency__code=agency_code)
-        returned = returned.filter(agency__code=agency_code)
+        _, agency = report_scope(user, agency_code)  # an empty report would hide the refusal
+        ratings = ratings.filter(agency=agency)
+        returned = returned.filter(agency=agency)
     return ratings, returned
 
 

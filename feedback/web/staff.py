@@ -1,7 +1,8 @@
 """Staff pages: the counter kiosk, the feedback list / detail / record form, the report.
 
-Every read is scoped with `scope_to_user` (another agency's dossier or item is a 404); every
-write goes through `feedback.services`.
+Every read is scoped with `scope_to_user` (another agency's dossier or item is a 404), and
+`?agency=` naming another agency is a 404 too (`agency_or_404`); every write goes through
+`feedback.services`.
 """
 
 from __future__ import annotations
@@ -12,14 +13,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.scoping import scope_to_user, user_agency
+from accounts.scoping import agency_or_404, scope_to_user, user_agency
 from config.exceptions import ConflictError
 from dossiers.models import Dossier, Status
 from dossiers.web.forms import add_service_errors
@@ -102,6 +103,7 @@ def items(request):
     data = request.GET.copy()
     for key in [k for k in data if not any(data.getlist(k))]:
         del data[key]  # an empty "Tất cả" choice means no filter, not an invalid one
+    agency_or_404(request.user, data.get("agency"))  # the filter's NotFound would be a 500 on a page
     filterset = FeedbackItemFilterSet(data, queryset=selectors.feedback_items(request.user), request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("trang"))
     now = timezone.now()
@@ -209,12 +211,14 @@ def detail(request, code: str):
 
 
 @login_required
-@permission_required("feedback.change_feedbackitem", raise_exception=True)
+@permission_required("feedback.view_feedbackitem", raise_exception=True)
 @require_POST
 def act(request, code: str, kind: str):
-    item = _get_item(request.user, code)
+    item = _get_item(request.user, code)  # another agency's item: 404 whatever the role, as for dossiers
     if kind not in ACTIONS:
         raise Http404("Thao tác không tồn tại.")
+    if not request.user.has_perm("feedback.change_feedbackitem"):
+        raise PermissionDenied("Bạn không có quyền xử lý phản ánh, kiến nghị.")
     form = _make_form(kind, item, request.POST)
     if form.is_valid():
         service = {E.ASSIGNED: services.feedback_assign, E.ANSWERED: services.feedback_answer,
@@ -248,27 +252,36 @@ def _period(request) -> tuple[dt.date, dt.date]:
 @login_required
 @permission_required("feedback.view_satisfactionrating", raise_exception=True)
 def report(request):
+    """`?agency=CODE` narrows to one agency, as on the reporting pages; another agency's code is a 404."""
+    agency = agency_or_404(request.user, request.GET.get("agency"))
+    code = agency.code if agency else None
     date_from, date_to = _period(request)
     group_by = request.GET.get("theo") if request.GET.get("theo") in selectors.GROUPINGS else "field"
     context = {
         "date_from": date_from,
         "date_to": date_to,
         "group_by": group_by,
+        "agency": agency,
         "groupings": [(key, grouping.label) for key, grouping in selectors.GROUPINGS.items()],
         "satisfaction": selectors.satisfaction_report(
-            user=request.user, date_from=date_from, date_to=date_to, group_by=group_by
+            user=request.user, date_from=date_from, date_to=date_to, group_by=group_by, agency_code=code
         ),
     }
     if request.user.has_perm("feedback.view_feedbackitem"):
-        context["feedback"] = selectors.feedback_report(user=request.user, date_from=date_from, date_to=date_to)
+        context["feedback"] = selectors.feedback_report(
+            user=request.user, date_from=date_from, date_to=date_to, agency_code=code
+        )
     return render(request, "feedback/report.html", context)
 
 
 @login_required
 @permission_required("feedback.view_satisfactionrating", raise_exception=True)
 def report_xlsx(request):
+    agency = agency_or_404(request.user, request.GET.get("agency"))
     date_from, date_to = _period(request)
-    content = exports.satisfaction_workbook(user=request.user, date_from=date_from, date_to=date_to)
+    content = exports.satisfaction_workbook(
+        user=request.user, date_from=date_from, date_to=date_to, agency_code=agency.code if agency else None
+    )
     response = HttpResponse(content, content_type=exports.XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="hai-long_{date_from:%Y%m%d}-{date_to:%Y%m%d}.xlsx"'
     return response

@@ -12,12 +12,10 @@ from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, renderers
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.scoping import sees_all_agencies, user_agency
-from procedures.models import Agency
+from accounts.scoping import report_scope  # re-exported: reporting.web.views imports it from here
 from reporting.api import serializers
 from reporting.exports import bieu06_bytes, bieu06_filename
 from reporting.periods import Period
@@ -33,19 +31,6 @@ class CanViewReports(permissions.BasePermission):
     def has_permission(self, request, view):
         user = request.user
         return bool(user and user.is_authenticated and user.has_perm("dossiers.view_dossier"))
-
-
-def report_scope(user, code: str | None) -> tuple[list[int] | None, Agency | None]:
-    """(agency ids to report on, or None for all; the single agency, if one)."""
-    if code:
-        agency = Agency.objects.filter(code=code).first()
-        if agency is None or not (sees_all_agencies(user) or user_agency(user) == agency):
-            raise NotFound(f"Không tìm thấy cơ quan có mã {code!r}.")
-        return [agency.pk], agency
-    if sees_all_agencies(user):
-        return None, None
-    own = user_agency(user)
-    return ([own.pk], own) if own is not None else ([], None)
 
 
 class XlsxRenderer(renderers.BaseRenderer):

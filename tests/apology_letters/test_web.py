@@ -324,7 +324,7 @@ def test_counter_officer_may_read_but_not_issue(client, officer, letter, head):
     assert client.post(f"/phieu-xin-loi/{letter.pk}/sua/", {"edit-reason": "x"}).status_code == 403
     letter.refresh_from_db()
     assert letter.status == "draft"
-    assert client.get(f"/phieu-xin-loi/{letter.pk}/ban-hanh/").status_code == 403  # permission before method
+    assert client.get(f"/phieu-xin-loi/{letter.pk}/ban-hanh/").status_code == 405  # an action is a POST only
 
 
 def test_cancel_then_issuing_is_a_409(head_web, letter):
