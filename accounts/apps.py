@@ -28,4 +28,6 @@ class AccountsConfig(AppConfig):
     verbose_name = "Cán bộ và phân quyền"
 
     def ready(self) -> None:
+        from accounts import checks  # noqa: F401  (registers the deployment check)
+
         post_migrate.connect(_ensure_roles_after_migrate, sender=self, dispatch_uid="accounts.ensure_roles")

@@ -69,3 +69,12 @@ def test_production_turns_https_on_and_each_flag_can_be_overridden():
     assert redis["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     dev = _settings_in_subprocess(DEBUG="true")
     assert dev["SECURE_SSL_REDIRECT"] is False and dev["SECURE_HSTS_SECONDS"] == 0
+
+
+def test_deploy_check_warns_when_history_is_off(settings):
+    from accounts.checks import check_history_is_on
+
+    assert check_history_is_on(None) == []
+    settings.SIMPLE_HISTORY_ENABLED = False
+    [warning] = check_history_is_on(None)
+    assert warning.id == "accounts.W001"
