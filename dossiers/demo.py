@@ -22,6 +22,7 @@ from apology_letters.models import ApologyLetter
 from apology_letters.services import letter_issue, sweep_late_dossiers
 from dossiers import services
 from dossiers.models import Dossier
+from feedback.demo import load_feedback
 from procedures import calendar
 from procedures.calendar import VN_TZ
 from procedures.catalogue import catalogue_upsert
@@ -248,4 +249,12 @@ def load_demo(*, password: str) -> dict:
         catalogue = catalogue_upsert(rows=data["procedures"], user=admin)
     dossiers = load_dossiers(agencies, admin)
     letters = load_letters(agencies)
-    return {"agencies": agencies, "staff": staff, "catalogue": catalogue, "dossiers": dossiers, "letters": letters}
+    feedback = load_feedback(agencies)
+    return {
+        "agencies": agencies,
+        "staff": staff,
+        "catalogue": catalogue,
+        "dossiers": dossiers,
+        "letters": letters,
+        "feedback": feedback,
+    }

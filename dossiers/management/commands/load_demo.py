@@ -7,7 +7,10 @@ from dossiers.demo import load_demo
 
 
 class Command(BaseCommand):
-    help = "Nạp danh mục thủ tục ngành giáo dục, tài khoản mẫu và hồ sơ mẫu (chạy lại không tạo trùng)."
+    help = (
+        "Nạp danh mục thủ tục ngành giáo dục, tài khoản mẫu, hồ sơ mẫu, đánh giá hài lòng và phản ánh, kiến nghị mẫu "
+        "(chạy lại không tạo trùng)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--password", help="Mật khẩu cho mọi tài khoản mẫu (mặc định: sinh ngẫu nhiên).")
@@ -21,6 +24,10 @@ class Command(BaseCommand):
             f"cập nhật {catalogue.updated}, không đổi {catalogue.unchanged}."
         )
         self.stdout.write(f"Hồ sơ mẫu mới: {result['dossiers']}; phiếu xin lỗi mới dự thảo: {result['letters']}.")
+        feedback = result["feedback"]
+        self.stdout.write(
+            f"Đánh giá hài lòng mới: {feedback['ratings']}; phản ánh, kiến nghị mới: {feedback['feedback_items']}."
+        )
         self.stdout.write(self.style.SUCCESS(f"\nTài khoản đăng nhập (mật khẩu chung: {password})"))
         for username, role, scope in result["staff"]:
             self.stdout.write(f"  {username:<15} {role:<30} {scope}")
