@@ -35,7 +35,8 @@ def test_unknown_page_stays_html_in_vietnamese(client):
     response = client.get("/khong-co-trang-nay/")
     assert response.status_code == 404
     assert not response["Content-Type"].startswith("application/json")
-    assert "Không tìm thấy trang" in response.content.decode()
+    page = response.content.decode()
+    assert "Không tìm thấy trang" in page and "khong-co-trang-nay" not in page  # nothing echoed back
 
 
 def test_forbidden_page_is_in_vietnamese(client, agency):
