@@ -87,9 +87,9 @@ class FeedbackItemSerializer(serializers.ModelSerializer):
     """Staff view (agency-scoped): includes the private contact details."""
 
     agency = serializers.CharField(source="agency.code", read_only=True)
-    dossier = serializers.CharField(source="dossier.code", read_only=True, default=None)
-    procedure = serializers.CharField(source="procedure.code", read_only=True, default=None)
-    assignee = serializers.CharField(source="assignee.username", read_only=True, default=None)
+    dossier = serializers.CharField(source="dossier.code", read_only=True, allow_null=True, default=None)
+    procedure = serializers.CharField(source="procedure.code", read_only=True, allow_null=True, default=None)
+    assignee = serializers.CharField(source="assignee.username", read_only=True, allow_null=True, default=None)
     channel_display = serializers.CharField(source="get_channel_display", read_only=True)
     category_display = serializers.CharField(source="get_category_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
