@@ -15,10 +15,12 @@ _CATALOGUE = ["agency", "field", "procedure", "calendaroverride"]
 
 _COUNTER_ACTIONS = ["receive_supplement", "return", "refuse", "withdraw"]
 _PROCESSING_ACTIONS = ["transfer", "request_supplement", "suspend", "finish"]
+# The counter hands each dossier over to the unit that processes it (transfer); what a unit
+# may then do is limited to the dossiers at that unit (dossiers.permissions).
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     COUNTER_OFFICER: [
-        "dossiers.view_dossier", "dossiers.add_dossier",
+        "dossiers.view_dossier", "dossiers.add_dossier", "dossiers.transfer_dossier",
         *(f"dossiers.{verb}_dossier" for verb in _COUNTER_ACTIONS),
         "apology_letters.view_apologyletter",
         "feedback.view_satisfactionrating", "feedback.add_satisfactionrating",

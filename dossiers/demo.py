@@ -58,6 +58,15 @@ STAFF = [
     ("thongke_tinh", roles.STATISTICS, None, "Hoàng Văn", "Sơn"),
 ]
 
+# The unit each demo account works in: the counter acts on what is at the counter, the
+# specialist on what was transferred to their unit (dossiers.permissions), heads everywhere.
+UNITS = {
+    roles.COUNTER_OFFICER: "Bộ phận Một cửa",
+    roles.SPECIALIST: "Phòng Khảo thí và Quản lý chất lượng",
+    roles.DEPARTMENT_HEAD: "Ban Giám đốc",
+    roles.STATISTICS: "Văn phòng",
+}
+
 NAMES = [
     "Nguyễn Văn An",
     "Trần Thị Bình",
@@ -111,7 +120,7 @@ def load_staff(agencies: list[Agency], password: str) -> list[tuple[str, str, st
         user.groups.set([groups[role]])
         agency = agencies[index] if index is not None else None
         StaffProfile.objects.update_or_create(
-            user=user, defaults={"agency": agency, "province_wide": index is None, "unit": "Bộ phận Một cửa"}
+            user=user, defaults={"agency": agency, "province_wide": index is None, "unit": UNITS[role]}
         )
         created.append((username, role, agency.code if agency else "toàn tỉnh"))
     return created

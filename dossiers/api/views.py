@@ -16,7 +16,7 @@ from dossiers import services
 from dossiers.api import serializers
 from dossiers.api.filtersets import DossierFilterSet
 from dossiers.models import Dossier, DossierEvent
-from dossiers.permissions import ACTION_PERMISSIONS, VIEW_PERMISSION, can_act
+from dossiers.permissions import ACTION_PERMISSIONS, VIEW_PERMISSION, can_act, unit_refusal
 from procedures.models import Procedure
 
 E = DossierEvent.Type
@@ -27,7 +27,8 @@ class DossierPermission(permissions.BasePermission):
     """Reading needs `view_dossier`; intake `add_dossier`; each action its own permission.
 
     The action permission is checked on the object, after the agency-scoped lookup, so a
-    dossier of another agency is a 404 for every role (dossiers/permissions.py has the map).
+    dossier of another agency is a 404 for every role (dossiers/permissions.py has the map);
+    then the unit: a processing action on a dossier at another unit is a 403 that names it.
     """
 
     def has_permission(self, request, view):
@@ -40,7 +41,12 @@ class DossierPermission(permissions.BasePermission):
 
     def has_object_permission(self, request, view, obj):
         kind = ACTION_KINDS.get(view.action)
-        return kind is None or can_act(request.user, kind)
+        if kind is None:
+            return True
+        if not can_act(request.user, kind):
+            return False
+        self.message = unit_refusal(request.user, kind, obj)  # DRF makes one instance per request
+        return not self.message
 
 
 # action url_path -> (input serializer, service, event type recorded)

@@ -33,7 +33,7 @@ from dossiers.api.filtersets import DossierFilterSet
 from dossiers.deadlines import derive_schedule
 from dossiers.history import HISTORY_PERMISSION, dossier_history
 from dossiers.models import Dossier, DossierEvent, Status
-from dossiers.permissions import VIEW_PERMISSION, can_act, can_act_at_all, permitted_actions
+from dossiers.permissions import VIEW_PERMISSION, can_act, can_act_at_all, permitted_actions, unit_refusal
 from dossiers.web import forms
 from dossiers.web.ratelimit import client_ip, too_many_attempts
 
@@ -222,7 +222,7 @@ def _render_dossier(
 ) -> HttpResponse:
     events = list(dossier.events.select_related("actor"))
     action_forms = []
-    for allowed in permitted_actions(request.user, services.allowed_actions(dossier)):
+    for allowed in permitted_actions(request.user, services.allowed_actions(dossier), dossier):
         spec = ACTIONS[allowed]
         form = bound if allowed == kind and bound is not None else spec.form_class(prefix=allowed, user=request.user)
         action_forms.append({"kind": allowed, "spec": spec, "form": form})
@@ -260,6 +260,9 @@ def act(request, code: str, kind: str):
         raise Http404("Thao tác không tồn tại.")
     if not can_act(request.user, kind):
         raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
+    refusal = unit_refusal(request.user, kind, dossier)
+    if refusal:
+        return _render_dossier(request, dossier, error=refusal, status=403)
     form = spec.form_class(request.POST, prefix=kind, user=request.user)
     if form.is_valid():
         try:

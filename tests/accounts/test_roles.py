@@ -51,7 +51,8 @@ def test_counter_officer_and_specialist_split_the_lifecycle():
     counter = {kind for kind, perm in ACTION_PERMISSIONS.items() if perm in groups[COUNTER_OFFICER]}
     specialist = {kind for kind, perm in ACTION_PERMISSIONS.items() if perm in groups[SPECIALIST]}
     head = {kind for kind, perm in ACTION_PERMISSIONS.items() if perm in groups[DEPARTMENT_HEAD]}
-    assert counter == {E.RECEIVED, E.SUPPLEMENT_RECEIVED, E.RETURNED, E.REFUSED, E.WITHDRAWN}
+    # Both transfer: the counter hands a dossier to its unit, the unit passes it on.
+    assert counter == {E.RECEIVED, E.TRANSFERRED, E.SUPPLEMENT_RECEIVED, E.RETURNED, E.REFUSED, E.WITHDRAWN}
     assert specialist == {E.TRANSFERRED, E.SUPPLEMENT_REQUESTED, E.SUSPENDED, E.RESUMED, E.RESULT_READY}
     assert head == set(ACTION_PERMISSIONS)
 

@@ -39,7 +39,8 @@ READERS = {"counter", "specialist", "head", "statistics", "province_statistics",
 PROVINCE_WIDE = {"province_statistics", "province_head"}
 
 # API action -> (body, the state the dossier must be in, roles that may do it)
-COUNTER_ACTIONS = {"receive-supplement", "return", "refuse", "withdraw"}
+COUNTER_ACTIONS = {"transfer", "receive-supplement", "return", "refuse", "withdraw"}  # transfer: to the unit
+SPECIALIST_ACTIONS = {"transfer", "request-supplement", "suspend", "resume", "finish"}
 ACTIONS = {
     "transfer": ({"to_unit": "Phòng Khảo thí"}, "in_progress"),
     "request-supplement": ({"items": ["Bản sao học bạ"], "reason": "Thiếu học bạ"}, "in_progress"),
@@ -70,7 +71,7 @@ def may_act(principal: str, action: str) -> bool:
     if principal == "counter":
         return action in COUNTER_ACTIONS
     if principal == "specialist":
-        return action not in COUNTER_ACTIONS
+        return action in SPECIALIST_ACTIONS
     return False
 
 
