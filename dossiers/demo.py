@@ -21,7 +21,7 @@ from accounts.models import StaffProfile
 from apology_letters.models import ApologyLetter
 from apology_letters.services import letter_issue, sweep_late_dossiers
 from dossiers import services
-from dossiers.models import Dossier
+from dossiers.models import ONE_STOP_UNIT, Dossier
 from feedback.demo import load_feedback
 from procedures import calendar
 from procedures.calendar import VN_TZ
@@ -61,7 +61,7 @@ STAFF = [
 # The unit each demo account works in: the counter acts on what is at the counter, the
 # specialist on what was transferred to their unit (dossiers.permissions), heads everywhere.
 UNITS = {
-    roles.COUNTER_OFFICER: "Bộ phận Một cửa",
+    roles.COUNTER_OFFICER: ONE_STOP_UNIT,
     roles.SPECIALIST: "Phòng Khảo thí và Quản lý chất lượng",
     roles.DEPARTMENT_HEAD: "Ban Giám đốc",
     roles.STATISTICS: "Văn phòng",

@@ -28,6 +28,10 @@ class Channel(models.TextChoices):
     ONLINE = "online", "Trực tuyến"
 
 
+# Where every dossier starts (Dossier.current_unit at intake), and the counter officers' unit.
+ONE_STOP_UNIT = "Bộ phận Một cửa"
+
+
 class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", "Đang giải quyết"
     AWAITING_SUPPLEMENT = "awaiting_supplement", "Chờ bổ sung hồ sơ"

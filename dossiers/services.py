@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from config.exceptions import ConflictError
 from dossiers.deadlines import derive_schedule
-from dossiers.models import Dossier, DossierCounter, DossierEvent, Status
+from dossiers.models import ONE_STOP_UNIT, Dossier, DossierCounter, DossierEvent, Status
 from procedures import calendar
 from procedures.calendar import VN_TZ
 
@@ -172,7 +172,7 @@ def dossier_receive(
         received_at=received_at,
         received_by=actor,
         status=Status.IN_PROGRESS,
-        current_unit="Bộ phận Một cửa",
+        current_unit=ONE_STOP_UNIT,
         book_volume=year,
     )
     schedule = derive_schedule(procedure=procedure, agency=agency, events=[(E.RECEIVED, received_at, payload)])

@@ -11,8 +11,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 
+from accounts.models import StaffProfile
 from accounts.scoping import scope_to_user
-from dossiers.models import Channel, cccd_validator, phone_validator
+from dossiers.models import ONE_STOP_UNIT, Channel, cccd_validator, phone_validator
 from procedures.models import Procedure
 
 DOCUMENT_KINDS = [("original", "Bản chính"), ("copy", "Bản sao")]
@@ -244,14 +245,37 @@ class RequestSupplementForm(ActionForm):
         return [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
 
 
+class DatalistInput(forms.TextInput):
+    """A text input that suggests `options` (a <datalist>) and still takes any text."""
+
+    template_name = "dossiers/widgets/datalist.html"
+
+    def __init__(self, attrs=None, options=()):
+        super().__init__(attrs)
+        self.options = list(options)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["list"] = f"{context['widget']['attrs'].get('id', name)}_options"
+        context["widget"]["options"] = self.options
+        return context
+
+
 class TransferForm(ActionForm):
     to_unit = forms.CharField(
         label="Chuyển đến bộ phận",
         max_length=100,
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "Ví dụ: Phòng Khảo thí"}),
+        widget=DatalistInput(attrs={"placeholder": "Ví dụ: Phòng Khảo thí"}),
     )
     note = _text("Ghi chú")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        # The units of the agency's staff: a unit acts only on dossiers at its own unit, spelled
+        # as in the staff profiles (dossiers/permissions.py), so suggest those spellings.
+        units = scope_to_user(StaffProfile.objects.exclude(unit=""), user).values_list("unit", flat=True)
+        self.fields["to_unit"].widget.options = sorted(set(units) | {ONE_STOP_UNIT})
 
 
 class FinishForm(ActionForm):

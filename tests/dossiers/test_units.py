@@ -91,3 +91,16 @@ def test_the_page_offers_only_what_the_unit_may_do(client, procedure, people):
     assert page.status_code == 403
     assert f"Hồ sơ đang ở {ONE_STOP}, không phải {EXAMS} của bạn." in page.content.decode()
     assert Dossier.objects.get(pk=dossier.pk).status == "in_progress"
+
+
+def test_the_transfer_form_suggests_the_agencys_units(client, procedure, people):
+    other = factories.AgencyFactory(code="KHAC")
+    _person(other, "nguoi_khac", [SPECIALIST], "Phòng Bí mật")  # another agency's unit stays hidden
+    dossier = factories.receive_dossier(procedure=procedure, actor=people["counter"])
+    client.force_login(people["counter"])
+    page = client.get(f"/ho-so/{dossier.code}/").content.decode()
+    assert 'list="id_transferred-to_unit_options"' in page
+    options = page.split('<datalist id="id_transferred-to_unit_options">')[1].split("</datalist>")[0]
+    assert options == "".join(
+        f'<option value="{unit}">' for unit in sorted(["Ban Giám đốc", ONE_STOP, EXAMS, "Phòng Văn bằng"])
+    )
