@@ -1,9 +1,9 @@
 """Reading the value of one cell: text, dates and times, phone numbers and channels.
 
 Besides the parsers (`parse_moment`, `normalise_phone`, `parse_channel`, which raise `_BadValue`
-for a cell that cannot be read), this holds the small helpers the other modules share: folding
-text for matching what people type, telling an empty cell, and the `DateCell` and `Moment`
-value types.
+for a cell that cannot be read), this holds the small helpers the other modules share: telling
+an empty cell, and the `DateCell` and `Moment` value types. Text is folded for matching with
+`config.text.fold`, which the catalogue import uses too.
 """
 
 from __future__ import annotations
@@ -16,19 +16,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from config.text import fold
 from dossiers.importing.errors import _BadValue
 from dossiers.importing.layout import _TEXT_DATE_FORMATS, MIN_YEAR
 from dossiers.models import Channel, phone_validator
 from procedures.calendar import VN_TZ
-
-
-def _fold(value: Any, *, drop_notes: bool = False) -> str:
-    """Lower-case ASCII words, for matching what people type: 'Ngày nhận' -> 'ngay nhan'."""
-    text = unicodedata.normalize("NFD", str(value)).replace("đ", "d").replace("Đ", "D")
-    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
-    if drop_notes:
-        text = re.sub(r"\([^)]*\)", " ", text)
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
 def _is_empty(value: Any) -> bool:
@@ -133,15 +125,15 @@ def normalise_phone(value: Any) -> str:
 
 
 _CHANNELS = (
-    {_fold(choice.value): choice.value for choice in Channel}
-    | {_fold(choice.label): choice.value for choice in Channel}
-    | {_fold("Dịch vụ bưu chính"): Channel.POST.value, _fold("Qua bưu chính"): Channel.POST.value}
+    {fold(choice.value): choice.value for choice in Channel}
+    | {fold(choice.label): choice.value for choice in Channel}
+    | {fold("Dịch vụ bưu chính"): Channel.POST.value, fold("Qua bưu chính"): Channel.POST.value}
 )
 
 
 def parse_channel(value: Any) -> str:
     try:
-        return _CHANNELS[_fold(_text(value))]
+        return _CHANNELS[fold(_text(value))]
     except KeyError:
         raise _BadValue(
             f"không nhận ra kênh '{_text(value)}'; dùng counter/post/online hoặc Trực tiếp/Bưu chính/Trực tuyến."

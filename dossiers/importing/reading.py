@@ -17,8 +17,9 @@ from typing import Any
 
 from openpyxl import load_workbook
 
+from config.text import fold
 from dossiers.importing import layout
-from dossiers.importing.cells import DateCell, _fold, _is_empty
+from dossiers.importing.cells import DateCell, _is_empty
 from dossiers.importing.errors import DossierImportError, RowError
 from dossiers.importing.layout import COLUMNS, HEADER_ALIASES, HEADERS, REQUIRED_COLUMNS
 
@@ -27,7 +28,7 @@ def _header_lookup() -> dict[str, str]:
     lookup: dict[str, str] = {}
     for key, header in COLUMNS:
         for name in (key, header, *HEADER_ALIASES.get(key, ())):
-            folded = _fold(name)
+            folded = fold(name)
             if lookup.setdefault(folded, key) != key:  # pragma: no cover - a bad edit above
                 raise AssertionError(f"header {name!r} names two columns")
     return lookup
@@ -139,7 +140,7 @@ def _map_header(header: list) -> tuple[dict[int, str], list[str]]:
         if _is_empty(cell):
             continue
         title = unicodedata.normalize("NFC", str(cell)).strip()
-        key = _HEADER_LOOKUP.get(_fold(title, drop_notes=True))
+        key = _HEADER_LOOKUP.get(fold(title, drop_notes=True))
         if key is None:
             ignored.append(title)
         elif key in columns.values():

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from config.text import fold
 from procedures.catalogue.layout import (
     CATALOGUE_COLUMNS,
     GUIDE_SHEET_TITLE,
@@ -19,10 +20,10 @@ from procedures.catalogue.layout import (
     CatalogueError,
     RowError,
 )
-from procedures.catalogue.values import _fold, _is_empty, _text
+from procedures.catalogue.values import _is_empty, _text
 
 _HEADER_LOOKUP: dict[str, str] = {
-    _fold(name, drop_notes=True): key
+    fold(name, drop_notes=True): key
     for key, header in CATALOGUE_COLUMNS
     for name in (key, header, *HEADER_ALIASES.get(key, ()))
 }
@@ -54,7 +55,7 @@ def read_catalogue_xlsx(path_or_file) -> list[dict]:
 
 
 def _read_sheet(workbook) -> list[dict]:
-    sheets = [ws for ws in workbook.worksheets if _fold(ws.title) != _fold(GUIDE_SHEET_TITLE)]
+    sheets = [ws for ws in workbook.worksheets if fold(ws.title) != fold(GUIDE_SHEET_TITLE)]
     if not sheets:
         raise CatalogueError.whole_file(_("tệp không có trang tính dữ liệu nào."))
     sheet = sheets[0]
@@ -84,7 +85,7 @@ def _map_header(header: tuple) -> dict[int, str]:
         title = _text(cell)
         if not title:
             continue
-        key = _HEADER_LOOKUP.get(_fold(title, drop_notes=True))
+        key = _HEADER_LOOKUP.get(fold(title, drop_notes=True))
         cell_ref = f"{get_column_letter(index + 1)}1"
         if key is None:
             message = _("không nhận ra tên cột (ô %s); xem trang 'Hướng dẫn' để biết các cột "

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 
+from config.text import fold
 from procedures.catalogue.layout import CATALOGUE_COLUMNS, HEADERS, ROW_KEY, RowError
 from procedures.models import Procedure
 from procedures.timeunits import ProcessingUnit
@@ -20,15 +20,6 @@ class _BadValue(ValueError):
 
 
 _REQUIRED = object()
-
-
-def _fold(value: Any, *, drop_notes: bool = False) -> str:
-    """Lower-case ASCII words, for matching what people type: 'Ngày làm việc' -> 'ngay lam viec'."""
-    text = unicodedata.normalize("NFD", str(value)).replace("đ", "d").replace("Đ", "D")
-    text = "".join(char for char in text if not unicodedata.combining(char)).lower()
-    if drop_notes:
-        text = re.sub(r"\([^)]*\)", " ", text)
-    return re.sub(r"[^a-z0-9]+", " ", text).strip()
 
 
 def _is_empty(value: Any) -> bool:
@@ -66,14 +57,14 @@ def _integer(value: Any) -> int:
     raise _BadValue(_("phải là số nguyên (nhận được '%s').") % text)
 
 
-_UNITS = {_fold(unit.value): unit.value for unit in ProcessingUnit} | {
-    _fold(unit.label): unit.value for unit in ProcessingUnit
+_UNITS = {fold(unit.value): unit.value for unit in ProcessingUnit} | {
+    fold(unit.label): unit.value for unit in ProcessingUnit
 }
 
 
 def _unit(value: Any) -> str:
     try:
-        return _UNITS[_fold(value)]
+        return _UNITS[fold(value)]
     except KeyError:
         raise _BadValue(
             _("không nhận ra đơn vị '%s'; dùng working_days, working_hours, calendar_days "
@@ -87,7 +78,7 @@ _ONLINE_WORDS = {
 
 
 def _online_level(value: Any) -> int:
-    folded = _fold(value, drop_notes=True)
+    folded = fold(value, drop_notes=True)
     if folded in _ONLINE_WORDS:
         return _ONLINE_WORDS[folded]
     match = re.fullmatch(r"(?:muc(?: do)?\s*)?(\d+)(?: 0+)?", folded)
@@ -108,7 +99,7 @@ _POLICIES = {
 
 def _policy(value: Any) -> str:
     try:
-        return _POLICIES[_fold(value)]
+        return _POLICIES[fold(value)]
     except KeyError:
         raise _BadValue(
             _("dùng 'restart' (tính lại từ đầu) hoặc 'pause' (tạm dừng) (nhận được '%s').")
@@ -123,7 +114,7 @@ _FALSE = {"khong", "0", "false", "no", "n", "sai"}
 def _boolean(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    folded = _fold(_text(value))
+    folded = fold(_text(value))
     if folded in _TRUE:
         return True
     if folded in _FALSE:

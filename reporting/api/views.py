@@ -15,7 +15,7 @@ from rest_framework import permissions, renderers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.scoping import report_scope  # re-exported: reporting.web.views imports it from here
+from accounts.scoping import report_scope
 from reporting.api import serializers
 from reporting.exports import bieu06_bytes, bieu06_filename
 from reporting.periods import Period

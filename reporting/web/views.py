@@ -1,7 +1,7 @@
 """Report pages: Biểu 06 with its rates, online figures and targets; the .xlsx; the head's dashboard.
 
 Every page needs a login and `dossiers.view_dossier`. The agency scope is the report API's
-(`reporting.api.views.report_scope`): a user sees their own agency; province-wide users and superusers
+(`accounts.scoping.report_scope`): a user sees their own agency; province-wide users and superusers
 see every agency or pick one (`agency=CODE`); any other agency's code is a 404. Bad parameters
 re-render the page with the message next to the field, with status 400.
 """
@@ -18,13 +18,12 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from rest_framework.exceptions import NotFound
 
-from accounts.scoping import sees_all_agencies
+from accounts.scoping import report_scope, sees_all_agencies
 from dossiers.permissions import VIEW_PERMISSION
 from procedures.calendar import VN_TZ
 from procedures.models import Agency
 from reporting import dashboard as dashboard_reads
 from reporting.api.views import XLSX
-from reporting.api.views import report_scope as api_scope
 from reporting.exports import bieu06_bytes, bieu06_filename
 from reporting.figures import Report
 from reporting.selectors import report_summary
@@ -36,7 +35,7 @@ from reporting.web.forms import ReportForm, bind
 def _page_scope(user, code: str | None) -> tuple[list[int] | None, Agency | None]:
     """The API's scope rule; a foreign or unknown agency is a 404 page here."""
     try:
-        return api_scope(user, (code or "").strip() or None)
+        return report_scope(user, (code or "").strip() or None)
     except NotFound as exc:
         raise Http404(str(exc.detail)) from exc
 
