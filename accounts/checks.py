@@ -1,9 +1,9 @@
-"""Deployment checks for the audit trail (`manage.py check --deploy`)."""
+"""Deployment checks (`manage.py check --deploy`): the audit trail, and the host names served."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
@@ -18,3 +18,20 @@ def check_history_is_on(app_configs, **kwargs) -> list[Warning]:
             id="accounts.W001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_allowed_hosts(app_configs, **kwargs) -> list[Error]:
+    """A server answers only for its own names: `*` would let any Host header build its links."""
+    if settings.DEBUG:
+        return []
+    hosts = [host.strip() for host in settings.ALLOWED_HOSTS]
+    if "*" in hosts or not any(hosts):
+        return [
+            Error(
+                f"ALLOWED_HOSTS is {settings.ALLOWED_HOSTS!r} with DEBUG off.",
+                hint="Name the server's hosts, e.g. ALLOWED_HOSTS=motcua.binhminh.gov.vn (docs/deployment.md)",
+                id="accounts.E001",
+            )
+        ]
+    return []

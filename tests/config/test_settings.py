@@ -78,3 +78,32 @@ def test_deploy_check_warns_when_history_is_off(settings):
     settings.SIMPLE_HISTORY_ENABLED = False
     [warning] = check_history_is_on(None)
     assert warning.id == "accounts.W001"
+
+
+def _check_deploy(**env) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "REDIS_URL", "ALLOWED_HOSTS"}}
+    environ.update(env, DJANGO_SETTINGS_MODULE="config.settings", DEBUG="false", SECRET_KEY="k" * 60)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=environ, capture_output=True, text=True
+    )
+
+
+def test_check_deploy_refuses_any_host():
+    refused = _check_deploy(ALLOWED_HOSTS="*")
+    assert refused.returncode != 0
+    assert "accounts.E001" in refused.stderr and "ALLOWED_HOSTS" in refused.stderr
+    served = _check_deploy(ALLOWED_HOSTS="motcua.binhminh.gov.vn")
+    assert served.returncode == 0, served.stderr
+    assert "accounts.E001" not in served.stderr + served.stdout
+
+
+@pytest.mark.parametrize(
+    ("debug", "hosts", "refused"),
+    [(False, ["*"], True), (False, ["motcua.vn", "*"], True), (False, [], True), (False, [""], True),
+     (False, [".binhminh.gov.vn"], False), (True, ["*"], False)],
+)
+def test_allowed_hosts_check(settings, debug, hosts, refused):
+    from accounts.checks import check_allowed_hosts
+
+    settings.DEBUG, settings.ALLOWED_HOSTS = debug, hosts
+    assert [error.id for error in check_allowed_hosts(None)] == (["accounts.E001"] if refused else [])
