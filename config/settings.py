@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.SecurityHeadersMiddleware",  # Permissions-Policy; no-store for signed-in users
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware_input.RefuseNulMiddleware",  # NUL in a path, query or body: 400 before any lookup
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
