@@ -8,14 +8,16 @@ before it writes any, so a file with one bad row changes nothing (docs/catalogue
 from procedures.catalogue.export import write_catalogue_xlsx
 from procedures.catalogue.files import read_catalogue_json, read_catalogue_xlsx
 from procedures.catalogue.layout import CATALOGUE_COLUMNS, CatalogueError, RowError, UpsertResult
-from procedures.catalogue.upsert import catalogue_upsert
+from procedures.catalogue.upsert import CATALOGUE_PERMISSIONS, catalogue_upsert, check_catalogue_user
 
 __all__ = [
     "CATALOGUE_COLUMNS",
+    "CATALOGUE_PERMISSIONS",
     "CatalogueError",
     "RowError",
     "UpsertResult",
     "catalogue_upsert",
+    "check_catalogue_user",
     "read_catalogue_json",
     "read_catalogue_xlsx",
     "write_catalogue_xlsx",

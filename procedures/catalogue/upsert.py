@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from accounts.scoping import sees_all_agencies, user_agency
 from procedures.catalogue.layout import (
     CATALOGUE_COLUMNS,
     HEADERS,
@@ -21,6 +22,29 @@ from procedures.catalogue.layout import (
 from procedures.catalogue.values import _COMPARE_AS, _parse_row, _text, _validation_errors
 from procedures.models import Agency, Field, Procedure
 
+# What the API and the admin require to create and change procedures and fields; an import
+# does both, so its user must hold all four (the administrator role does).
+CATALOGUE_PERMISSIONS = (
+    "procedures.add_procedure",
+    "procedures.change_procedure",
+    "procedures.add_field",
+    "procedures.change_field",
+)
+
+
+def check_catalogue_user(user) -> None:
+    """The importing user may write the catalogue, as the web would require; else CatalogueError."""
+    name = user.get_username()
+    if not user.is_active:
+        problem = _("tài khoản '%s' đã bị khóa.") % name
+    elif not all(user.has_perm(perm) for perm in CATALOGUE_PERMISSIONS):
+        problem = _("tài khoản '%s' không có quyền sửa danh mục thủ tục (cần vai trò Quản trị).") % name
+    elif not sees_all_agencies(user) and user_agency(user) is None:
+        problem = _("tài khoản '%s' không thuộc cơ quan nào.") % name
+    else:
+        return
+    raise CatalogueError.whole_file(problem)
+
 
 def catalogue_upsert(*, rows: list[dict], user=None, dry_run: bool = False) -> UpsertResult:
     """Create or update procedures (and their fields) from rows, all of them or none.
@@ -28,13 +52,17 @@ def catalogue_upsert(*, rows: list[dict], user=None, dry_run: bool = False) -> U
     Every row is checked first and every problem is reported in one CatalogueError. Rows equal to
     what is stored are not saved, so importing the same file twice writes nothing the second time.
     Agencies are never created here. With `dry_run` nothing is written either way.
+    A `user` must hold the catalogue permissions, and writes only their own agency's rows
+    unless province-wide.
     """
+    if user is not None:
+        check_catalogue_user(user)
     if len(rows) > MAX_ROWS:
         raise CatalogueError.whole_file(
             _("có %(count)s dòng, nhiều hơn giới hạn %(limit)s dòng mỗi lần nhập; "
               "hãy chia nhỏ tệp.") % {"count": len(rows), "limit": MAX_ROWS}
         )
-    plan = _plan_upsert(rows)
+    plan = _plan_upsert(rows, user=user)
     if dry_run:
         return plan.result
     try:
@@ -55,7 +83,9 @@ def catalogue_upsert(*, rows: list[dict], user=None, dry_run: bool = False) -> U
 class _Planner:
     """Checks rows against the database and each other, and collects what would be saved."""
 
-    def __init__(self, parsed: list[tuple[int, dict[str, Any], list[RowError]]]):
+    def __init__(self, parsed: list[tuple[int, dict[str, Any], list[RowError]]], *, user=None):
+        # None: every agency (no user named, or a province-wide one).
+        self.only_agency = None if user is None or sees_all_agencies(user) else user_agency(user)
         codes = {values["agency"] for _row, values, _errors in parsed if "agency" in values}
         self.agencies = Agency.objects.in_bulk(codes, field_name="code")
         self.fields = {
@@ -77,6 +107,10 @@ class _Planner:
         agency = self.agencies.get(agency_code)
         if agency_code is not None and agency is None:
             self._error(row_no, "agency", _("không có cơ quan mã '%s'.") % agency_code)
+        elif agency is not None and self.only_agency is not None and agency != self.only_agency:
+            self._error(
+                row_no, "agency", _("tài khoản không được sửa danh mục của cơ quan %s.") % agency_code
+            )
         if agency_code is not None and "code" in values:
             key = (agency_code, values["code"])
             if key in self.first_row_of_code:
@@ -156,7 +190,7 @@ class _Planner:
         self.errors.append(RowError(row_no, HEADERS[key], message))
 
 
-def _plan_upsert(rows: list[dict]) -> _Planner:
+def _plan_upsert(rows: list[dict], *, user=None) -> _Planner:
     parsed = []
     errors: list[RowError] = []
     for index, row in enumerate(rows):
@@ -168,7 +202,7 @@ def _plan_upsert(rows: list[dict]) -> _Planner:
         parsed.append((row_no, values, row_errors))
         errors.extend(row_errors)
 
-    planner = _Planner(parsed)
+    planner = _Planner(parsed, user=user)
     for row_no, values, row_errors in parsed:
         failed_headers = {error.column for error in row_errors}
         failed = [key for key, header in CATALOGUE_COLUMNS if header in failed_headers]

@@ -8,6 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from accounts.roles import ADMINISTRATOR
+from tests.factories import staff
+
 pytestmark = pytest.mark.django_db
 
 
@@ -34,8 +37,9 @@ def test_catalogue_json_must_be_utf8(tmp_path):
 
 
 @pytest.mark.parametrize("command", ["import_procedures", "import_dossiers"])
-def test_a_csv_named_xlsx_is_refused(command, tmp_path, head):
+def test_a_csv_named_xlsx_is_refused(command, tmp_path, head, agency):
+    importer = head if command == "import_dossiers" else staff(agency=agency, roles=[ADMINISTRATOR])
     path = tmp_path / "so.xlsx"
     path.write_text("Mã hồ sơ;Mã thủ tục\nSO-1;1.000001\n", encoding="utf-8")
-    message = _fails(command, str(path), "--user", head.username)
+    message = _fails(command, str(path), "--user", importer.username)
     assert "không phải" in message and "Excel" in message and ".xlsx" in message

@@ -347,7 +347,15 @@ def test_dry_run_reports_but_writes_nothing(sgd, tmp_path):
     assert db_state() == before
 
 
-def test_history_records_the_user(sgd, user, tmp_path):
+def catalogue_admin(username: str = "van.thu", *, agency=None):
+    """An administrator, province-wide unless given an agency: the catalogue's writers."""
+    from accounts.roles import ADMINISTRATOR
+
+    return factories.staff(agency=agency, roles=[ADMINISTRATOR], province_wide=agency is None, username=username)
+
+
+def test_history_records_the_user(sgd, tmp_path):
+    user = catalogue_admin()
     import_xlsx(write_xlsx(tmp_path / "c.xlsx", good_rows()), user=user)
     assert {h.history_user for h in Procedure.history.all()} == {user}
     assert {h.history_user for h in Field.history.all()} == {user}
@@ -589,7 +597,8 @@ def test_export_layout(sgd, tmp_path):
 
 def clerk() -> str:
     """The importing user every writing import must name."""
-    return factories.UserFactory._meta.model.objects.get_or_create(username="van.thu")[0].username
+    found = factories.UserFactory._meta.model.objects.filter(username="van.thu").first()
+    return (found or catalogue_admin()).username
 
 
 def run(*args) -> tuple[str, str]:
@@ -638,13 +647,58 @@ def test_import_command_rejects_non_xlsx(db, tmp_path):
 
 
 def test_import_command_user_recorded_in_history(sgd, tmp_path):
-    author = factories.UserFactory(username="van.thu")
+    author = catalogue_admin()
     path = write_xlsx(tmp_path / "c.xlsx", good_rows())
     run("import_procedures", str(path), "--user", "van.thu")
     assert {h.history_user for h in Procedure.history.all()} == {author}
 
     with pytest.raises(CommandError, match="Không có người dùng"):
         run("import_procedures", str(path), "--user", "nobody")
+
+
+def test_import_command_refuses_a_user_without_catalogue_permission(sgd, officer, head, tmp_path):
+    """The counter officer "motcua" (or a head) must not write the catalogue, nor be named in its history."""
+    path = write_xlsx(tmp_path / "c.xlsx", good_rows())
+    for user in (officer, head):
+        with pytest.raises(CommandError) as excinfo:
+            run("import_procedures", str(path), "--user", user.username)
+        assert str(excinfo.value) == (
+            f"Tài khoản '{user.username}' không có quyền sửa danh mục thủ tục (cần vai trò Quản trị). "
+            "Không có thay đổi nào được ghi."
+        )
+    with pytest.raises(CatalogueError, match="không có quyền sửa danh mục"):
+        import_xlsx(path, user=officer)
+    assert db_state() == (0, 0, 0, 0)
+
+
+def test_import_command_refuses_an_inactive_or_agencyless_administrator(sgd, tmp_path):
+    path = write_xlsx(tmp_path / "c.xlsx", good_rows())
+    locked = catalogue_admin("khoa")
+    locked.is_active = False
+    locked.save()
+    with pytest.raises(CommandError, match="Tài khoản 'khoa' đã bị khóa"):
+        run("import_procedures", str(path), "--user", "khoa")
+    stray = catalogue_admin("lac", agency=sgd)
+    stray.staff_profile.agency = None
+    stray.staff_profile.save()
+    with pytest.raises(CommandError, match="Tài khoản 'lac' không thuộc cơ quan nào"):
+        run("import_procedures", str(path), "--user", "lac")
+    assert db_state() == (0, 0, 0, 0)
+
+
+def test_an_agency_administrator_imports_only_their_agency(sgd, tmp_path):
+    other = factories.AgencyFactory(code="SYT")
+    own = catalogue_admin("qt.sgd", agency=sgd)
+    path = write_xlsx(tmp_path / "c.xlsx", good_rows() + good_rows("SYT")[:1])
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 lỗi"):
+        call_command("import_procedures", str(path), "--user", own.username, stdout=io.StringIO(), stderr=err)
+    assert "Dòng 5, cột Mã cơ quan: tài khoản không được sửa danh mục của cơ quan SYT." in err.getvalue()
+    assert db_state() == (0, 0, 0, 0)
+
+    run("import_procedures", str(write_xlsx(tmp_path / "own.xlsx", good_rows())), "--user", own.username)
+    assert set(Procedure.objects.values_list("agency__code", flat=True)) == {"SGDDT"}
+    assert not Procedure.objects.filter(agency=other).exists()
 
 
 def test_import_command_needs_the_importing_user(sgd, tmp_path):

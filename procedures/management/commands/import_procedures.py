@@ -11,6 +11,7 @@ from config.files import refuse_huge_file
 from procedures.catalogue import (
     CatalogueError,
     catalogue_upsert,
+    check_catalogue_user,
     read_catalogue_json,
     read_catalogue_xlsx,
 )
@@ -62,6 +63,11 @@ class Command(BaseCommand):
     def _user(self, username: str):
         User = get_user_model()
         try:
-            return User.objects.get(**{User.USERNAME_FIELD: username})
+            user = User.objects.get(**{User.USERNAME_FIELD: username})
         except User.DoesNotExist:
             raise CommandError(f"Không có người dùng '{username}'.") from None
+        try:
+            check_catalogue_user(user)  # before reading the file: history must not name a clerk
+        except CatalogueError as exc:
+            raise CommandError(f"{exc} Không có thay đổi nào được ghi.") from exc
+        return user
