@@ -53,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "auth.view_user", "auth.add_user", "auth.change_user",
         "accounts.view_staffprofile", "accounts.add_staffprofile", "accounts.change_staffprofile",
         "authtoken.view_tokenproxy", "authtoken.add_tokenproxy", "authtoken.delete_tokenproxy",
+        "privacy.view_personaldataaccess",  # the access log, scoped to the agency (privacy/admin.py)
     ],
 }
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "apology_letters",
     "feedback",
     "reporting",
+    "privacy",
 ]
 
 MIDDLEWARE = [

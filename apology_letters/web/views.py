@@ -28,6 +28,8 @@ from apology_letters.web import forms
 from config.exceptions import ConflictError
 from dossiers.models import Dossier
 from dossiers.web.forms import add_service_errors
+from privacy.services import Kind as ReadKind
+from privacy.services import access_record
 from procedures import calendar
 
 Status = ApologyLetter.Status
@@ -121,6 +123,7 @@ def _render_letter(
     status: int = 200,
 ) -> HttpResponse:
     user, bound = request.user, bound or {}
+    access_record(request=request, kind=ReadKind.LETTER_PAGE, dossier=letter.dossier)
     editable = letter.status == Status.DRAFT
     context = {
         "letter": letter,
@@ -234,6 +237,7 @@ def draft(request, code: str):
                 request, f"Đã lập dự thảo phiếu xin lỗi số {letter.number_display} cho hồ sơ {dossier.code}."
             )
             return redirect("apology_letters:detail", pk=letter.pk)
+    access_record(request=request, kind=ReadKind.LETTER_PAGE, dossier=dossier)
     context = {
         "dossier": dossier,
         "form": form,
@@ -252,6 +256,7 @@ def draft(request, code: str):
 def print_letter(request, pk: int):
     """A4 HTML; an agency's own `apology_letters/mau04/<CODE>.html` wins over the shipped one."""
     letter = _get_letter(request.user, pk)
+    access_record(request=request, kind=ReadKind.LETTER_PRINT, dossier=letter.dossier)
     template = select_template(documents.template_names(letter.agency))
     return HttpResponse(template.render(documents.letter_context(letter), request))
 
@@ -268,6 +273,7 @@ def content_disposition(filename: str) -> str:
 @permission_required(VIEW, raise_exception=True)
 def download_docx(request, pk: int):
     letter = _get_letter(request.user, pk)
+    access_record(request=request, kind=ReadKind.LETTER_DOCX, dossier=letter.dossier)
     response = HttpResponse(documents.letter_docx(letter), content_type=documents.DOCX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(documents.docx_filename(letter))
     response["Cache-Control"] = "private, no-store"  # the applicant's name and dossier

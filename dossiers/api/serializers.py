@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from dossiers.models import Channel, Dossier, DossierEvent, cccd_validator, phone_validator
 from dossiers.services import allowed_actions
+from privacy.masking import mask_id_number
 
 
 class DocumentSerializer(serializers.Serializer):
@@ -97,6 +98,9 @@ class DossierSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     channel_display = serializers.CharField(source="get_channel_display", read_only=True)
     received_by = serializers.CharField(source="received_by.username", read_only=True)
+    applicant_id_number = serializers.SerializerMethodField(
+        help_text="Che bớt trong danh sách (0792******34); đầy đủ ở chi tiết hồ sơ, nơi lượt đọc được ghi nhật ký."
+    )
 
     class Meta:
         model = Dossier
@@ -110,8 +114,12 @@ class DossierSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def get_applicant_id_number(self, dossier) -> str:
+        return mask_id_number(dossier.applicant_id_number)
+
 
 class DossierDetailSerializer(DossierSerializer):
+    applicant_id_number = serializers.CharField(read_only=True, help_text="Đầy đủ; lượt đọc được ghi nhật ký.")
     events = EventSerializer(many=True, read_only=True)
     classification = serializers.SerializerMethodField()
     classification_display = serializers.SerializerMethodField()

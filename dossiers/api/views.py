@@ -17,6 +17,8 @@ from dossiers.api import serializers
 from dossiers.api.filtersets import DossierFilterSet
 from dossiers.models import Dossier, DossierEvent
 from dossiers.permissions import ACTION_PERMISSIONS, VIEW_PERMISSION, can_act, unit_refusal
+from privacy.services import Kind as ReadKind
+from privacy.services import Source, access_record
 from procedures.models import Procedure
 
 E = DossierEvent.Type
@@ -113,7 +115,9 @@ class DossierViewSet(FilterListsOnly, mixins.ListModelMixin, mixins.RetrieveMode
         parameters=[OpenApiParameter("at", str, description="Phân loại tại thời điểm (ISO 8601), mặc định: bây giờ")]
     )
     def retrieve(self, request, *args, **kwargs):
-        return super().retrieve(request, *args, **kwargs)
+        dossier = self.get_object()
+        access_record(request=request, kind=ReadKind.API_DETAIL, dossier=dossier, source=Source.API)
+        return Response(self.get_serializer(dossier).data)
 
     @extend_schema(request=serializers.DossierCreateSerializer, responses={201: serializers.DossierDetailSerializer})
     def create(self, request):
@@ -135,6 +139,7 @@ class DossierViewSet(FilterListsOnly, mixins.ListModelMixin, mixins.RetrieveMode
         data.is_valid(raise_exception=True)
         service(dossier=dossier, actor=request.user, **data.validated_data)
         dossier = self.get_queryset().prefetch_related(EVENTS_WITH_ACTORS).get(pk=dossier.pk)
+        access_record(request=request, kind=ReadKind.API_DETAIL, dossier=dossier, source=Source.API)
         return Response(serializers.DossierDetailSerializer(dossier, context=self.get_serializer_context()).data)
 
 

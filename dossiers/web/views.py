@@ -36,6 +36,8 @@ from dossiers.models import Dossier, DossierEvent, Status
 from dossiers.permissions import VIEW_PERMISSION, can_act, can_act_at_all, permitted_actions, unit_refusal
 from dossiers.web import forms
 from dossiers.web.ratelimit import client_ip, too_many_attempts
+from privacy.services import Kind as ReadKind
+from privacy.services import access_record
 
 E = DossierEvent.Type
 PAGE_SIZE = 25
@@ -220,6 +222,7 @@ def _render_dossier(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    access_record(request=request, kind=ReadKind.DOSSIER_PAGE, dossier=dossier)
     events = list(dossier.events.select_related("actor"))
     action_forms = []
     for allowed in permitted_actions(request.user, services.allowed_actions(dossier), dossier):
@@ -294,6 +297,7 @@ def _public_lookup_url(request, code: str) -> str:
 def receipt(request, code: str):
     """Mẫu 01: giấy tiếp nhận hồ sơ và hẹn trả kết quả."""
     dossier = _get_dossier(request.user, code)
+    access_record(request=request, kind=ReadKind.RECEIPT, dossier=dossier)
     lookup_url = _public_lookup_url(request, dossier.code)
     qr_svg = segno.make(lookup_url, error="m").svg_inline(scale=3, title="Mã QR tra cứu hồ sơ")
     context = {"dossier": dossier, "agency": dossier.agency, "lookup_url": lookup_url, "qr_svg": qr_svg}
@@ -313,6 +317,7 @@ def form02(request, code: str):
     """Mẫu 02: phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (the latest request)."""
     dossier = _get_dossier(request.user, code)
     event = _latest_event(dossier, E.SUPPLEMENT_REQUESTED)
+    access_record(request=request, kind=ReadKind.FORM02, dossier=dossier)
     context = {"dossier": dossier, "agency": dossier.agency, "event": event, "items": event.payload.get("items", [])}
     return render(request, "dossiers/form02.html", context)
 
@@ -323,6 +328,7 @@ def form03(request, code: str):
     """Mẫu 03: phiếu từ chối tiếp nhận, giải quyết hồ sơ."""
     dossier = _get_dossier(request.user, code)
     event = _latest_event(dossier, E.REFUSED)
+    access_record(request=request, kind=ReadKind.FORM03, dossier=dossier)
     reasons = [line.strip() for line in event.note.splitlines() if line.strip()]
     context = {"dossier": dossier, "agency": dossier.agency, "event": event, "reasons": reasons}
     return render(request, "dossiers/form03.html", context)

@@ -25,6 +25,8 @@ from dossiers.models import Dossier
 from feedback import exports, selectors, services
 from feedback.api import filtersets, serializers
 from feedback.models import SatisfactionRating, SurveyPlan, SurveySample
+from privacy.services import Kind as ReadKind
+from privacy.services import Source, access_record
 from procedures.models import Agency, Procedure
 
 
@@ -299,6 +301,10 @@ class SurveyPlanViewSet(FilterListsOnly, mixins.ListModelMixin, mixins.RetrieveM
     def export(self, request, pk=None):
         """The call list with names and phones (permission `export_surveyplan`)."""
         plan = self.get_object()
+        access_record(
+            request=request, kind=ReadKind.SURVEY_EXPORT, agency_id=plan.agency_id, count=plan.sample_size,
+            subject=f"Kế hoạch khảo sát #{plan.pk}: {plan.title}", source=Source.API,
+        )
         return _xlsx(exports.survey_workbook(plan), f"khao-sat_{plan.year}_{plan.pk}.xlsx")
 
 

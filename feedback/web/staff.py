@@ -28,6 +28,8 @@ from feedback import exports, selectors, services
 from feedback.api.filtersets import FeedbackItemFilterSet
 from feedback.models import FeedbackEvent, FeedbackItem, SatisfactionRating
 from feedback.web import forms
+from privacy.services import Kind as ReadKind
+from privacy.services import access_record
 from procedures.calendar import VN_TZ
 
 PAGE_SIZE = 25
@@ -178,6 +180,8 @@ def _make_form(kind: str, item: FeedbackItem, data=None):
 
 
 def _render_item(request, item: FeedbackItem, *, bound=None, kind: str = "", error: str = "", status: int = 200):
+    # The citizen's contact; the item is logged by its own code (its dossier, if any, is not loaded).
+    access_record(request=request, kind=ReadKind.FEEDBACK_PAGE, agency_id=item.agency_id, subject=item.code)
     can_act = request.user.has_perm("feedback.change_feedbackitem")
     action_forms = []
     if can_act:

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from privacy.services import Kind as ReadKind
+from privacy.services import command_access_record
 from reporting.exports import EXCEL_MAX_ROWS, tracking_book_rows, write_tracking_book
 from reporting.management.helpers import agency_by_code, parse_date, progress_bar
 from reporting.periods import Period
@@ -40,6 +42,11 @@ class Command(BaseCommand):
             raise CommandError(f"Không có thư mục '{output.parent}'.")
         period = Period.custom(start, end)
         total = tracking_book_rows(period=period, agency_ids=[agency.pk]).count()
+        # Names, phones and addresses leave the database here: logged before the file is written.
+        command_access_record(
+            kind=ReadKind.TRACKING_BOOK, agency_id=agency.pk, count=total,
+            subject=f"{agency.code} {start:%d/%m/%Y}–{end:%d/%m/%Y} → {output.name}",
+        )
         with progress_bar(self, verbosity=options["verbosity"], total=total, desc="Ghi sổ", unit="hồ sơ") as bar:
             result = write_tracking_book(
                 output, period=period, agency_ids=[agency.pk], max_rows=options["max_rows"], progress=bar.update
