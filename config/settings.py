@@ -28,7 +28,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -181,6 +180,9 @@ LOGGING = {
 }
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dossiers:search"
+
+# API tokens (accounts.tokens): stored as digests, shown once, valid this many days.
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 90, minimum=1)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
