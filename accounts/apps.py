@@ -28,6 +28,8 @@ class AccountsConfig(AppConfig):
     verbose_name = "Cán bộ và phân quyền"
 
     def ready(self) -> None:
-        from accounts import checks  # noqa: F401  (registers the deployment check)
+        from accounts import admin_tokens, checks, signals  # noqa: F401  (checks and the token admin register)
+
+        signals.connect()
 
         post_migrate.connect(_ensure_roles_after_migrate, sender=self, dispatch_uid="accounts.ensure_roles")

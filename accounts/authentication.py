@@ -10,9 +10,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
-from rest_framework.authtoken.models import Token
+
+from accounts.models import ApiToken
+from accounts.tokens import api_token_touch, key_digest
 
 # From a user row to what accounts.scoping reads.
 PROFILE = "staff_profile__agency"
@@ -43,13 +46,19 @@ class StaffBackend(ModelBackend):
 
 
 class TokenAuthentication(authentication.TokenAuthentication):
-    """DRF's token authentication; the token, user, profile and agency come in one query."""
+    """`Authorization: Token <key>`, checked against the stored digest (accounts.tokens).
+
+    The token, user, profile and agency come in one query; an expired token, or one whose user
+    is inactive, is refused. The last use is recorded at most once a minute.
+    """
 
     def authenticate_credentials(self, key):
-        try:
-            token = Token.objects.select_related(f"user__{PROFILE}").get(key=key)
-        except Token.DoesNotExist:
-            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
+        token = ApiToken.objects.select_related(f"user__{PROFILE}").filter(digest=key_digest(key)).first()
+        if token is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if token.is_expired(at=timezone.now()):
+            raise exceptions.AuthenticationFailed("Mã truy cập đã hết hạn: hãy xin cấp mã mới.")
         if not token.user.is_active:
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        api_token_touch(token)
         return token.user, token

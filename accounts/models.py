@@ -48,3 +48,41 @@ register(
     excluded_fields=["password", "last_login"],
     m2m_fields=["groups"],
 )
+
+
+class ApiToken(models.Model):
+    """A key another system sends as `Authorization: Token <key>`, acting as `user`.
+
+    Only the SHA-256 digest of the key is stored: the key itself is shown once, when the token
+    is issued (accounts.tokens.api_token_issue), and cannot be read back, by anyone.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens", verbose_name="tài khoản"
+    )
+    name = models.CharField("dùng cho", max_length=100, blank=True, help_text="Ví dụ: Cổng dịch vụ công tỉnh.")
+    prefix = models.CharField("mở đầu", max_length=8, editable=False, help_text="8 ký tự đầu của mã, để nhận ra mã.")
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField("tạo lúc", editable=False)
+    expires = models.DateTimeField("hết hạn lúc", editable=False)
+    last_used = models.DateTimeField("dùng lần cuối", null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name="người tạo",
+    )
+
+    class Meta:
+        verbose_name = "mã truy cập API"
+        verbose_name_plural = "mã truy cập API"
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    def is_expired(self, *, at) -> bool:
+        return at >= self.expires

@@ -52,7 +52,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *(f"procedures.{verb}_{model}" for model in _CATALOGUE for verb in ("view", "add", "change", "delete")),
         "auth.view_user", "auth.add_user", "auth.change_user",
         "accounts.view_staffprofile", "accounts.add_staffprofile", "accounts.change_staffprofile",
-        "authtoken.view_tokenproxy", "authtoken.add_tokenproxy", "authtoken.delete_tokenproxy",
+        "accounts.view_apitoken", "accounts.add_apitoken", "accounts.delete_apitoken",
         "privacy.view_personaldataaccess",  # the access log, scoped to the agency (privacy/admin.py)
     ],
 }

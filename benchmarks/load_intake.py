@@ -104,7 +104,7 @@ def main() -> int:
         return 2
 
     with throwaway_server(workers=args.workers, threads=args.threads, database_url=args.database_url) as server:
-        token = _manage(server.env, "drf_create_token", "motcua").split()[2]
+        token = _manage(server.env, "create_api_token", "motcua", "--name=load").strip()
         address = urlsplit(server.base_url)
         connection = http.client.HTTPConnection(address.hostname, address.port)
         connection.request(

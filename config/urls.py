@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from config.schema import RedocView, SchemaView, SwaggerView
-from config.views import health
+from config.views import health, ready
 from dossiers.web.forms import LoginForm
 
 admin.site.site_header = "Một Cửa – Quản trị"
@@ -30,6 +30,7 @@ urlpatterns = [
     path("api/v1/", include("feedback.api.urls")),
     path("api/v1/", include("reporting.api.urls")),
     path("api/v1/health/", health, name="health"),
+    path("api/v1/ready/", ready, name="ready"),
     path("api/schema/", SchemaView.as_view(), name="schema"),
     path("api/docs/", SwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", RedocView.as_view(url_name="schema"), name="api-redoc"),

@@ -91,3 +91,10 @@ def receive_dossier(*, procedure, actor, received_at=None, **fields):
     }
     values.update(fields)
     return dossier_receive(procedure=procedure, actor=actor, received_at=received_at, **values)
+
+
+def api_key(user, *, name: str = "") -> str:
+    """A new API token's plain key for `user`, issued by the user themselves (accounts.tokens)."""
+    from accounts.tokens import api_token_issue
+
+    return api_token_issue(user=user, actor=user, name=name).key

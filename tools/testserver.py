@@ -1,8 +1,8 @@
 """A throw-away production-like server on 127.0.0.1 for the fuzz run and the load benchmark.
 
 gunicorn with DEBUG off, a fresh database (SQLite in a temporary folder unless DATABASE_URL is
-given), the demo data and an API token for the demo `admin`. Everything stops and is deleted
-when the `with` block ends.
+given), the demo data and an API token for the demo head `lanhdao` (superusers get none).
+Everything stops and is deleted when the `with` block ends.
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ def throwaway_server(*, workers: int = 2, threads: int = 1, database_url: str | 
         _manage(env, "migrate", "--noinput")
         _manage(env, "collectstatic", "--noinput")
         _manage(env, "load_demo", f"--password={secrets.token_urlsafe(12)}")  # "=": it may start with "-"
-        token = _manage(env, "drf_create_token", "admin").split()[2]
+        # Superusers get no API token (accounts.tokens): the fuzz acts as the demo head of SGDDT.
+        token = _manage(env, "create_api_token", "lanhdao", "--name=fuzz").strip()
         server = subprocess.Popen(  # noqa: S603 - gunicorn with our own arguments
             [
                 PYTHON, "-m", "gunicorn", "config.wsgi:application",

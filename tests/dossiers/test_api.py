@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from accounts.roles import COUNTER_OFFICER, SPECIALIST, STATISTICS
@@ -244,7 +243,7 @@ def test_intake_query_count(agency, procedure):
     back for the answer. Nine statements, besides BEGIN/COMMIT, whatever the database."""
     officer = factories.staff(agency=agency, roles=[COUNTER_OFFICER], username="lan")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=officer).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_key(officer)}")
     assert intake(client, procedure).status_code == 201
     with CaptureQueriesContext(connection) as queries:
         response = intake(client, procedure)

@@ -65,7 +65,6 @@ def test_two_officers_finish_the_same_dossier_one_wins(procedure, officer, head)
 
 def test_two_officers_return_the_same_result_over_http_one_gets_409(procedure, officer):
     """The same race through the API: two counter officers hand the same result back at once."""
-    from rest_framework.authtoken.models import Token
     from rest_framework.test import APIClient
 
     second = factories.staff(agency=procedure.agency, roles=["Cán bộ một cửa"], username="motcua2")
@@ -73,7 +72,7 @@ def test_two_officers_return_the_same_result_over_http_one_gets_409(procedure, o
     services.dossier_finish(dossier=dossier, actor=factories.staff(
         agency=procedure.agency, roles=["Chuyên viên xử lý"], username="chuyenvien"
     ))
-    keys = [Token.objects.create(user=user).key for user in (officer, second)]
+    keys = [factories.api_key(user) for user in (officer, second)]
 
     def work(i):
         client = APIClient()

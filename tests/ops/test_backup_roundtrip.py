@@ -14,8 +14,8 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
-from rest_framework.authtoken.models import Token
 
+from accounts.models import ApiToken
 from accounts.roles import COUNTER_OFFICER, DEPARTMENT_HEAD, SPECIALIST
 from apology_letters.models import ApologyLetter
 from apology_letters.services import letter_draft, letter_issue
@@ -29,7 +29,7 @@ from tests.conftest import NOW
 
 pytestmark = pytest.mark.django_db
 # The domain, its history tables (they live in the same apps) and what they point at.
-APPS = ["contenttypes", "auth", "authtoken", "accounts", "procedures", "dossiers", "apology_letters", "feedback"]
+APPS = ["contenttypes", "auth", "accounts", "procedures", "dossiers", "apology_letters", "feedback"]
 
 
 def _models():
@@ -66,7 +66,7 @@ def _snapshot() -> dict:
             for perm in group.permissions.all()
         ),
         "overrides": sorted(CalendarOverride.objects.values_list("date", "kind", "reason")),
-        "tokens": sorted(Token.objects.values_list("key", "user__username", "created")),
+        "tokens": sorted(ApiToken.objects.values_list("digest", "user__username", "created", "expires")),
         "ratings": sorted(
             SatisfactionRating.objects.values_list(
                 "dossier__code", "channel", "result_score", "first_rated_at", "overall", "attitude_comment"
@@ -106,7 +106,7 @@ def _a_working_office(frozen_now):
         contact_name="Vũ Hà", contact_phone="0977111222", dossier=first,
     ).item
     feedback_answer(item=item, actor=head, answer="Đã chấn chỉnh bộ phận một cửa.")
-    Token.objects.create(user=officer)
+    factories.api_key(officer)
 
 
 def _to_milliseconds(value):

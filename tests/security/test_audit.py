@@ -13,10 +13,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.forms import MultiWidget
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from accounts.roles import DEPARTMENT_HEAD, SPECIALIST
+from accounts.roles import ADMINISTRATOR, DEPARTMENT_HEAD, SPECIALIST
 from apology_letters.services import letter_draft
 from procedures.models import CalendarOverride, Field, Procedure
 from tests import factories
@@ -71,7 +70,7 @@ def admin_post_data(response) -> dict:
 
 def test_api_action_records_the_token_user(dossier, specialist):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=specialist).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_key(specialist)}")
     response = client.post(f"/api/v1/dossiers/{dossier.code}/transfer/", {"to_unit": "Phòng Khảo thí"}, format="json")
     assert response.status_code == 200
     latest = dossier.history.first()
@@ -85,13 +84,14 @@ def test_web_action_records_the_logged_in_user(client, dossier, specialist):
     assert dossier.history.first().history_user == specialist
 
 
-def test_catalogue_write_through_the_api_records_the_token_user(admin_user, agency):
+def test_catalogue_write_through_the_api_records_the_token_user(agency):
+    administrator = factories.staff(agency=agency, roles=[ADMINISTRATOR], username="quantri")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=admin_user).key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_key(administrator)}")
     body = {"agency": agency.code, "code": "F-API", "name": "Lĩnh vực"}
     response = client.post("/api/v1/fields/", body, format="json")
     assert response.status_code == 201
-    assert Field.objects.get(code="F-API").history.first().history_user == admin_user
+    assert Field.objects.get(code="F-API").history.first().history_user == administrator
 
 
 def test_admin_edit_of_a_procedure_records_the_admin(client, admin_user, procedure):
