@@ -52,7 +52,7 @@ class ScopedChoices:
 class AgencyScopedAdmin(ScopedChoices):
     """Mixin for a `ModelAdmin` (before it in the bases): agency scope, 404s, read-only history."""
 
-    agency_field = "agency"  # the lookup from the model to its Agency ("pk" for Agency itself)
+    agency_field = "agency"  # the lookup from the model to its Agency
     read_only = False  # True: view only, every change goes through the services
 
     def get_queryset(self, request):
