@@ -39,6 +39,14 @@ def scope_to_user(queryset: QuerySet, user, *, agency_field: str = "agency") -> 
     return queryset.filter(**{agency_field: agency})
 
 
+def scope_agencies(queryset: QuerySet, user) -> QuerySet:
+    """`scope_to_user` for the Agency model itself: the user's own agency, or all of them."""
+    if sees_all_agencies(user):
+        return queryset
+    agency = user_agency(user)
+    return queryset.filter(pk=agency.pk) if agency is not None else queryset.none()
+
+
 def report_scope(user, code: str | None) -> tuple[list[int] | None, Agency | None]:
     """(agency ids to report on, or None for all; the single agency, if one)."""
     if code:

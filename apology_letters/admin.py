@@ -1,11 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_scoping import AgencyScopedAdmin
 from apology_letters.models import ApologyLetter
 
 
 @admin.register(ApologyLetter)
-class ApologyLetterAdmin(SimpleHistoryAdmin):
+class ApologyLetterAdmin(AgencyScopedAdmin, SimpleHistoryAdmin):
+    """Read-only: drafting, editing and issuing go through apology_letters.services."""
+
+    read_only = True
     list_display = ["number_display", "dossier", "agency", "status", "original_due_at", "new_due_at", "exceeds_limit"]
     list_filter = ["agency", "status", "exceeds_limit", "year"]
     search_fields = ["dossier__code", "dossier__applicant_name"]

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_scoping import AgencyScopedAdmin
 from dossiers.models import Dossier, DossierEvent
 
 
@@ -16,9 +17,10 @@ class DossierEventInline(admin.TabularInline):
 
 
 @admin.register(Dossier)
-class DossierAdmin(SimpleHistoryAdmin):
-    """Read-mostly: every lifecycle change goes through the services (web pages and API)."""
+class DossierAdmin(AgencyScopedAdmin, SimpleHistoryAdmin):
+    """Read-only: every change goes through the services (web pages and API)."""
 
+    read_only = True
     list_display = ["code", "applicant_name", "procedure", "channel", "received_at", "due_at", "status"]
     list_filter = ["agency", "status", "channel", "field"]
     search_fields = ["code", "applicant_name", "applicant_phone", "applicant_id_number"]
@@ -30,9 +32,3 @@ class DossierAdmin(SimpleHistoryAdmin):
         "status", "paused_at", "result_ready_at", "returned_at", "closed_at", "supplement_count",
         "supplement_rule_breached", "book_volume", "book_line", "current_unit",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

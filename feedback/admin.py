@@ -1,20 +1,14 @@
-"""Read-mostly admin: every change goes through the services (web pages and API)."""
+"""Read-only, agency-scoped admin: every change goes through the services (web pages and API)."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.admin_scoping import AgencyScopedAdmin
 from feedback.models import FeedbackEvent, FeedbackItem, SatisfactionRating, SurveyPlan, SurveySample
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(AgencyScopedAdmin, SimpleHistoryAdmin):
+    read_only = True
 
 
 @admin.register(SatisfactionRating)

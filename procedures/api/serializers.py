@@ -1,6 +1,23 @@
 from rest_framework import serializers
 
+from accounts.scoping import sees_all_agencies, user_agency
 from procedures.models import Agency, CalendarOverride, Field, Procedure
+
+OTHER_AGENCY = "Anh/chị chỉ quản lý danh mục của cơ quan mình ({own})."
+GLOBAL_OVERRIDE = "Điều chỉnh lịch áp dụng cho mọi cơ quan do quản trị cấp tỉnh đặt; hãy chọn cơ quan của mình."
+
+
+def agency_in_scope(serializer, agency: Agency | None) -> Agency | None:
+    """The agency a catalogue write names, if the writer may write for it (else a 400)."""
+    user = serializer.context["request"].user
+    if sees_all_agencies(user):
+        return agency
+    own = user_agency(user)
+    if agency is None:
+        raise serializers.ValidationError(GLOBAL_OVERRIDE)
+    if own is None or agency.pk != own.pk:
+        raise serializers.ValidationError(OTHER_AGENCY.format(own=own.code if own else "không có"))
+    return agency
 
 
 class AgencySerializer(serializers.ModelSerializer):
@@ -30,6 +47,8 @@ class FieldSerializer(serializers.ModelSerializer):
         model = Field
         fields = ["id", "agency", "code", "name"]
 
+    validate_agency = agency_in_scope
+
 
 class ProcedureSerializer(serializers.ModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
@@ -50,6 +69,8 @@ class ProcedureSerializer(serializers.ModelSerializer):
             "needs_verification", "verification_note",
         ]
 
+    validate_agency = agency_in_scope
+
     def validate(self, attrs):
         agency = attrs.get("agency", getattr(self.instance, "agency", None))
         field = attrs.get("field", getattr(self.instance, "field", None))
@@ -68,7 +89,14 @@ class CalendarOverrideSerializer(serializers.ModelSerializer):
         fields = ["id", "date", "kind", "agency", "reason", "legal_reference"]
         validators = []  # the conditional unique constraints are checked in validate()
 
+    validate_agency = agency_in_scope
+
     def validate(self, attrs):
+        if self.instance is None and "agency" not in attrs:  # left out: an override for every agency
+            try:
+                agency_in_scope(self, None)
+            except serializers.ValidationError as exc:
+                raise serializers.ValidationError({"agency": exc.detail}) from exc
         day = attrs.get("date", getattr(self.instance, "date", None))
         agency = attrs.get("agency", getattr(self.instance, "agency", None))
         clash = CalendarOverride.objects.filter(date=day, agency=agency)

@@ -6,9 +6,11 @@ import re
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, viewsets
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.scoping import scope_agencies, scope_to_user, sees_all_agencies
 from config.viewsets import FilterListsOnly
 from procedures import calendar
 from procedures.api import filtersets, serializers
@@ -17,28 +19,59 @@ from procedures.models import Agency, CalendarOverride, Field, Procedure
 WEEKDAYS_VI = ["Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật"]
 
 
-class AgencyViewSet(FilterListsOnly, viewsets.ModelViewSet):
+class CatalogueWriteScope:
+    """Everyone logged in reads the whole catalogue; writes reach only the user's agency.
+
+    Another agency's entry is a 404 to a write, as everywhere else; naming another agency in a
+    body is a 400 (the serializers). A province-wide administrator or a superuser writes all.
+    """
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        if self.request.method in permissions.SAFE_METHODS:
+            return queryset
+        return self.scope_writes(queryset)
+
+    def scope_writes(self, queryset):
+        return scope_to_user(queryset, self.request.user)
+
+
+class ProvinceCreatesAndDeletes:
+    """Adding or removing an agency is the province's: 403 for an agency's administrator."""
+
+    def check_permissions(self, request):
+        super().check_permissions(request)
+        if request.method in {"POST", "DELETE"} and not sees_all_agencies(request.user):
+            raise PermissionDenied("Chỉ quản trị cấp tỉnh được thêm hoặc xóa cơ quan.")
+
+
+class AgencyViewSet(ProvinceCreatesAndDeletes, CatalogueWriteScope, FilterListsOnly, viewsets.ModelViewSet):
     queryset = Agency.objects.all()
+
+    def scope_writes(self, queryset):
+        return scope_agencies(queryset, self.request.user)
     serializer_class = serializers.AgencySerializer
     filterset_class = filtersets.AgencyFilterSet
     ordering_fields = ["code", "name"]
 
 
-class FieldViewSet(FilterListsOnly, viewsets.ModelViewSet):
+class FieldViewSet(CatalogueWriteScope, FilterListsOnly, viewsets.ModelViewSet):
     queryset = Field.objects.select_related("agency")
     serializer_class = serializers.FieldSerializer
     filterset_class = filtersets.FieldFilterSet
     ordering_fields = ["code", "name"]
 
 
-class ProcedureViewSet(FilterListsOnly, viewsets.ModelViewSet):
+class ProcedureViewSet(CatalogueWriteScope, FilterListsOnly, viewsets.ModelViewSet):
     queryset = Procedure.objects.select_related("agency", "field")
     serializer_class = serializers.ProcedureSerializer
     filterset_class = filtersets.ProcedureFilterSet
     ordering_fields = ["code", "name", "processing_amount", "online_level"]
 
 
-class CalendarOverrideViewSet(FilterListsOnly, viewsets.ModelViewSet):
+class CalendarOverrideViewSet(CatalogueWriteScope, FilterListsOnly, viewsets.ModelViewSet):
+    """Overrides for every agency (no agency) are written by the province only."""
+
     queryset = CalendarOverride.objects.select_related("agency")
     serializer_class = serializers.CalendarOverrideSerializer
     filterset_class = filtersets.CalendarOverrideFilterSet

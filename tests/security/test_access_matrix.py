@@ -248,20 +248,24 @@ def test_letter_issue(world, principal):
 
 @pytest.mark.parametrize("principal", PRINCIPALS)
 def test_catalogue_write_is_for_administrators_only(world, principal):
-    """The catalogue is the province's (published by the provincial People's Committee): an
-    administrator maintains it for every agency; every other role only reads it."""
+    """Every logged-in user reads the whole catalogue; an administrator writes their own
+    agency's entries only: another agency's entry is a 404, a body naming it a 400
+    (tests/security/test_catalogue_scope.py has the province-level administrator)."""
     client = world.api(principal)
-    body = {"code": "F-MOI", "name": "Lĩnh vực mới", "agency": "SO-B"}
-    created = client.post("/api/v1/fields/", body, format="json")
-    procedure = world.proc["b"]
-    patched = client.patch(f"/api/v1/procedures/{procedure.pk}/", {"name": "Tên mới"}, format="json")
     read = client.get("/api/v1/procedures/")
+    observed = {"read": read.status_code}
+    for side in ["a", "b"]:
+        body = {"code": f"F-MOI-{side.upper()}", "name": "Lĩnh vực mới", "agency": f"SO-{side.upper()}"}
+        observed["create", side] = client.post("/api/v1/fields/", body, format="json").status_code
+        path = f"/api/v1/procedures/{world.proc[side].pk}/"
+        observed["patch", side] = client.patch(path, {"name": "Tên mới"}, format="json").status_code
     if principal == "administrator":
-        assert (created.status_code, patched.status_code, read.status_code) == (201, 200, 200)
+        expected = {"read": 200, ("create", "a"): 201, ("patch", "a"): 200, ("create", "b"): 400, ("patch", "b"): 404}
     elif principal == "anonymous":
-        assert (created.status_code, patched.status_code, read.status_code) == (403, 403, 403)
+        expected = {"read": 403, **{(verb, side): 403 for verb in ["create", "patch"] for side in "ab"}}
     else:
-        assert (created.status_code, patched.status_code, read.status_code) == (403, 403, 200)
+        expected = {"read": 200, **{(verb, side): 403 for verb in ["create", "patch"] for side in "ab"}}
+    assert observed == expected
 
 
 @pytest.mark.parametrize("principal", PRINCIPALS)
