@@ -17,7 +17,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from config.parsers import ControlCharacters, PayloadTooLarge
+from config.parsers import ControlCharacters, PayloadTooLarge, TooDeep
 from procedures.calendar import CalendarRangeError
 
 NOT_FOUND = "Không tìm thấy."
@@ -59,7 +59,7 @@ def api_exception_handler(exc, context):
             detail="Quá nhiều yêu cầu." + (f" Vui lòng thử lại sau {math.ceil(wait)} giây." if wait else "")
         )
         exc.wait = wait
-    elif isinstance(exc, exceptions.ParseError) and not isinstance(exc, ControlCharacters):
+    elif isinstance(exc, exceptions.ParseError) and not isinstance(exc, ControlCharacters | TooDeep):
         # DRF's parsers put the English decoder message in the detail.
         exc = exceptions.ParseError("Dữ liệu gửi lên không phải JSON hợp lệ.")
     elif isinstance(exc, exceptions.PermissionDenied) and str(exc.detail).startswith("CSRF Failed"):

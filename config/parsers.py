@@ -1,4 +1,4 @@
-"""API parsers: a JSON body-size limit, and no control characters in any submitted text.
+"""API parsers: a JSON body-size limit, a nesting limit, and no control characters in any submitted text.
 
 DRF reads the request stream itself, so Django's own body-size check never runs for JSON.
 Control characters (other than tab and line breaks) have no place in administrative text and
@@ -29,6 +29,11 @@ class PayloadTooLarge(APIException):
 
 class ControlCharacters(ParseError):
     default_code = "control_characters"
+
+
+class TooDeep(ParseError):
+    default_code = "too_deep"
+    default_detail = "Dữ liệu JSON lồng nhau quá sâu; hãy gửi dữ liệu phẳng hơn."
 
 
 def refuse_control_characters(data) -> None:
@@ -65,7 +70,10 @@ class LimitedJSONParser(JSONParser):
             if len(body) > limit:
                 raise PayloadTooLarge()
             stream = io.BytesIO(body)
-        data = super().parse(stream, media_type, parser_context)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+        except RecursionError:  # json's decoder recurses once per level; thousands of "[" exhaust it
+            raise TooDeep() from None
         refuse_control_characters(data)
         return data
 

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from config.xlsx import append_row, put
 from feedback.models import CRITERIA, SurveyPlan, SurveySample
 from feedback.selectors import satisfaction_report
 from procedures.calendar import VN_TZ
@@ -31,7 +32,7 @@ REPORT_COLUMNS = [
 
 def _header(sheet, columns: list[str], row: int = 1) -> None:
     for index, title in enumerate(columns, start=1):
-        cell = sheet.cell(row=row, column=index, value=title)
+        cell = put(sheet, row, index, title)
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[get_column_letter(index)].width = max(12, min(40, len(title) + 2))
@@ -69,10 +70,10 @@ def satisfaction_workbook(*, user, date_from: dt.date, date_to: dt.date, agency_
     summary.title = "Tổng hợp"
     report = satisfaction_report(user=user, date_from=date_from, date_to=date_to, agency_code=agency_code)
     total = report["total"]
-    summary.append(["Kết quả đo lường sự hài lòng"])
+    append_row(summary, ["Kết quả đo lường sự hài lòng"])
     summary["A1"].font = Font(bold=True, size=13)
-    summary.append(["Từ ngày", date_from, "Đến ngày", date_to])
-    summary.append([])
+    append_row(summary, ["Từ ngày", date_from, "Đến ngày", date_to])
+    append_row(summary, [])
     rows = [
         ("Số phiếu đánh giá", total["ratings"]),
         ("Số phiếu hài lòng (điểm chung ≥ 4)", total["satisfied"]),
@@ -85,13 +86,13 @@ def satisfaction_workbook(*, user, date_from: dt.date, date_to: dt.date, agency_
         ("Điểm chung trung bình", total["overall_average"]),
     ]
     for label, value in rows:
-        summary.append([label, value])
+        append_row(summary, [label, value])
     for row_number in (6, 7, 11):
         summary.cell(row=row_number, column=2).number_format = "0.0%"
-    summary.append([])
-    summary.append(["Tiêu chí (thấp nhất trước)", "Điểm trung bình"])
+    append_row(summary, [])
+    append_row(summary, ["Tiêu chí (thấp nhất trước)", "Điểm trung bình"])
     for criterion in report["criteria"]:
-        summary.append([criterion["label"], criterion["average"]])
+        append_row(summary, [criterion["label"], criterion["average"]])
     summary.column_dimensions["A"].width = 45
     summary.column_dimensions["B"].width = 16
     for cell in (summary["B2"], summary["D2"]):
@@ -104,8 +105,8 @@ def satisfaction_workbook(*, user, date_from: dt.date, date_to: dt.date, agency_
         )
         _header(sheet, REPORT_COLUMNS)
         for row in grouped["rows"]:
-            sheet.append([row["code"], row["name"], *_figures(row)])
-        sheet.append(["Tổng cộng", "", *_figures(grouped["total"])])
+            append_row(sheet, [row["code"], row["name"], *_figures(row)])
+        append_row(sheet, ["Tổng cộng", "", *_figures(grouped["total"])])
         sheet.cell(row=sheet.max_row, column=1).font = HEADER_FONT
         _percent(sheet, (5, 6, 10), first_row=2)
     return _to_bytes(workbook)
@@ -129,7 +130,7 @@ def survey_workbook(plan: SurveyPlan) -> bytes:
     outcomes = dict(SurveySample.Outcome.choices)
     for position, code, field, procedure, returned_at, name, phone, outcome in samples:
         returned = returned_at.astimezone(VN_TZ).date()
-        sheet.append([position, code, field, procedure, returned, name, phone, outcomes[outcome]])
+        append_row(sheet, [position, code, field, procedure, returned, name, phone, outcomes[outcome]])
         sheet.cell(row=sheet.max_row, column=5).number_format = "DD/MM/YYYY"
         sheet.cell(row=sheet.max_row, column=7).number_format = "@"
     sheet.column_dimensions["C"].width = 30

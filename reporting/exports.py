@@ -20,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from config.xlsx import append_row, put, row_cells, set_value, text_cell
 from dossiers.importing import HEADERS as IMPORT_HEADERS
 from dossiers.models import Channel, Classification, Dossier, Status
 from procedures.calendar import VN_TZ
@@ -53,7 +54,7 @@ ITALIC = Font(name="Times New Roman", italic=True, size=12)
 
 
 def _put(ws, cell: str, value, *, font=PLAIN, align=CENTER, merge_to: str | None = None):
-    ws[cell] = value
+    set_value(ws[cell], value)
     ws[cell].font = font
     ws[cell].alignment = align
     if merge_to:
@@ -99,11 +100,11 @@ def bieu06_workbook(report: Report, *, agency_name: str = "", parent_name: str =
     row_number = FIRST_DATA_ROW
     for index, row in enumerate([*report.rows, report.total], start=1):
         is_total = row is report.total
-        ws.cell(row_number, 1, None if is_total else index)
+        put(ws, row_number, 1, None if is_total else index)
         with_code = report.group_by == "procedure" and not is_total
-        ws.cell(row_number, 2, f"{row.code} – {row.name}" if with_code else row.name)
+        put(ws, row_number, 2, f"{row.code} – {row.name}" if with_code else row.name)
         for offset, name in enumerate(BIEU06_COLUMNS):
-            ws.cell(row_number, 3 + offset, getattr(row, name))
+            put(ws, row_number, 3 + offset, getattr(row, name))
         for col in range(1, LAST_COLUMN + 1):
             cell = ws.cell(row_number, col)
             cell.font = BOLD if is_total else PLAIN
@@ -143,23 +144,23 @@ def bieu06_workbook(report: Report, *, agency_name: str = "", parent_name: str =
 
 def _targets_sheet(ws, report: Report) -> None:
     """Each target next to its figure, then the rates of every row and the online figures."""
-    ws.append(["Chỉ tiêu", "Kết quả", "Mục tiêu", "Đánh giá", "Ghi chú"])
+    append_row(ws, ["Chỉ tiêu", "Kết quả", "Mục tiêu", "Đánh giá", "Ghi chú"])
     for check in report.targets:
         verdict = {True: "Đạt", False: "Không đạt", None: "Không có số liệu"}[check.passed]
-        ws.append([check.label, check.value, check.target, verdict, check.detail])
-    ws.append([])
-    ws.append([ROW_HEADERS[report.group_by], "Tỷ lệ trước hạn, đúng hạn", "Tỷ lệ quá hạn", "Có phiếu xin lỗi",
+        append_row(ws, [check.label, check.value, check.target, verdict, check.detail])
+    append_row(ws, [])
+    append_row(ws, [ROW_HEADERS[report.group_by], "Tỷ lệ trước hạn, đúng hạn", "Tỷ lệ quá hạn", "Có phiếu xin lỗi",
                "Giữ đúng hẹn lại", "Bổ sung sai quy định", "Thời gian TB (ngày làm việc)"])
     for row in (*report.rows, report.total):
-        ws.append([row.name, row.on_time_rate, row.late_share, row.apology_coverage, row.appointment_kept_rate,
+        append_row(ws, [row.name, row.on_time_rate, row.late_share, row.apology_coverage, row.appointment_kept_rate,
                    row.supplement_breaches, row.avg_processing_days])
-    ws.append([])
-    ws.append(["Lĩnh vực (DVC trực tuyến)", "Mức độ", "Hồ sơ tiếp nhận", "Trực tuyến", "Tỷ lệ trực tuyến"])
+    append_row(ws, [])
+    append_row(ws, ["Lĩnh vực (DVC trực tuyến)", "Mức độ", "Hồ sơ tiếp nhận", "Trực tuyến", "Tỷ lệ trực tuyến"])
     online = report.online
     for cell in [*online.rows, *online.by_level.values(), online.total]:
         level = f"{cell.level} – {cell.mode}" if cell.level else ""
-        ws.append([cell.field_name, level, cell.received, cell.online, cell.online_rate])
-    ws.append(["DVC mức độ 3, 4 có hồ sơ trực tuyến", "", online.services_total, online.services_with_online,
+        append_row(ws, [cell.field_name, level, cell.received, cell.online, cell.online_rate])
+    append_row(ws, ["DVC mức độ 3, 4 có hồ sơ trực tuyến", "", online.services_total, online.services_with_online,
                online.services_share])
     for line in ws.iter_rows():
         for cell in line:
@@ -252,7 +253,7 @@ def write_tracking_book(
             sheet = _book_sheet(wb, sheets)
             date_cells = {i: _date_cell(sheet) for i, kind in enumerate(kinds) if kind == "datetime"}
             on_sheet = 1
-        sheet.append([_show(value, kinds[i], date_cells.get(i)) for i, value in enumerate(values)])
+        sheet.append(row_cells(sheet, [_show(value, kinds[i], date_cells.get(i)) for i, value in enumerate(values)]))
         on_sheet += 1
         written += 1
         if progress is not None and written % chunk_size == 0:
@@ -273,7 +274,7 @@ def _book_sheet(wb: Workbook, number: int):
     sheet.freeze_panes = "A2"
     header = []
     for text, _, _ in BOOK_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=text)
+        cell = text_cell(sheet, text)
         cell.font = Font(bold=True)
         header.append(cell)
     sheet.append(header)

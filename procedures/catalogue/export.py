@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from config.xlsx import put
 from procedures.catalogue.layout import CATALOGUE_COLUMNS, DATA_SHEET_TITLE, GUIDE_SHEET_TITLE, REQUIRED_COLUMNS
 from procedures.models import Procedure
 
@@ -71,15 +71,6 @@ def _export_values(procedure: Procedure) -> dict[str, Any]:
     }
 
 
-def _put(sheet, row: int, column: int, value: Any):
-    if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = sheet.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # text that starts with "=" stays text, never a formula
-    return cell
-
-
 def write_catalogue_xlsx(queryset, path_or_file) -> int:
     """Write procedures in the import layout, plus a guide sheet; returns how many were written."""
     workbook = Workbook()
@@ -87,7 +78,7 @@ def write_catalogue_xlsx(queryset, path_or_file) -> int:
     sheet.title = DATA_SHEET_TITLE
     header_fill = PatternFill("solid", fgColor="DDEBF7")
     for column, (key, header) in enumerate(CATALOGUE_COLUMNS, start=1):
-        cell = _put(sheet, 1, column, header)
+        cell = put(sheet, 1, column, header)
         cell.font = Font(bold=True)
         cell.fill = header_fill
         cell.alignment = Alignment(vertical="center", wrap_text=True)
@@ -101,7 +92,7 @@ def write_catalogue_xlsx(queryset, path_or_file) -> int:
     for row, procedure in enumerate(procedures, start=2):
         values = _export_values(procedure)
         for column, (key, _header) in enumerate(CATALOGUE_COLUMNS, start=1):
-            cell = _put(sheet, row, column, values[key])
+            cell = put(sheet, row, column, values[key])
             cell.alignment = Alignment(vertical="top", wrap_text=key in _WRAPPED)
         count += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(CATALOGUE_COLUMNS))}{count + 1}"
@@ -110,12 +101,12 @@ def write_catalogue_xlsx(queryset, path_or_file) -> int:
     for column, (title, width) in enumerate(
         [("Cột", 26), ("Khóa", 24), ("Bắt buộc", 10), ("Giá trị hợp lệ, ý nghĩa", 100)], start=1
     ):
-        _put(guide, 1, column, title).font = Font(bold=True)
+        put(guide, 1, column, title).font = Font(bold=True)
         guide.column_dimensions[get_column_letter(column)].width = width
     for row, (key, header) in enumerate(CATALOGUE_COLUMNS, start=2):
         required = "có" if key in REQUIRED_COLUMNS else ""
         for column, value in enumerate([header, key, required, _GUIDE[key]], start=1):
-            _put(guide, row, column, value).alignment = Alignment(vertical="top", wrap_text=True)
+            put(guide, row, column, value).alignment = Alignment(vertical="top", wrap_text=True)
     notes = [
         "Dòng 1 của trang 'Thủ tục' là tiêu đề; tên cột viết theo tiêu đề tiếng Việt hoặc theo "
         "khóa, không phân biệt hoa thường và dấu.",
@@ -124,7 +115,7 @@ def write_catalogue_xlsx(queryset, path_or_file) -> int:
         "Dòng có giá trị giống hệt dữ liệu đang lưu thì không bị ghi lại.",
     ]
     for offset, note in enumerate(notes, start=len(CATALOGUE_COLUMNS) + 3):
-        _put(guide, offset, 1, note)
+        put(guide, offset, 1, note)
     guide.freeze_panes = "A2"
 
     workbook.save(path_or_file)

@@ -126,6 +126,8 @@ def read_catalogue_json(path_or_file) -> list[dict]:
         ) from exc
     except UnicodeDecodeError as exc:
         raise CatalogueError.whole_file(_("tệp JSON phải được lưu bằng mã UTF-8.")) from exc
+    except RecursionError:
+        raise CatalogueError.whole_file(_("tệp JSON lồng nhau quá sâu.")) from None
     if isinstance(data, dict):
         data = data.get("procedures")
     if not isinstance(data, list):

@@ -103,3 +103,26 @@ def test_clean_requests_pass(superuser_client, agency):
 
     assert superuser_client.get("/ho-so/", {"agency": agency.code}).status_code == 200
     assert superuser_client.get("/api/v1/dossiers/", {"agency": agency.code}).status_code == 200
+
+
+@pytest.mark.parametrize("depth", [20_000, 50_000])
+@pytest.mark.parametrize("url", ["/api/v1/dossiers/", "/api/v1/feedback-items/"])
+def test_json_nested_too_deep_is_400(admin_user, depth, url):
+    api = APIClient()
+    api.force_authenticate(admin_user)
+
+    response = api.post(url, "[" * depth + "]" * depth, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Dữ liệu JSON lồng nhau quá sâu; hãy gửi dữ liệu phẳng hơn."}
+
+
+def test_catalogue_json_nested_too_deep_is_a_file_error():
+    from io import StringIO
+
+    from procedures.catalogue import CatalogueError, read_catalogue_json
+
+    with pytest.raises(CatalogueError) as caught:
+        read_catalogue_json(StringIO("[" * 50_000 + "]" * 50_000))
+
+    assert "lồng nhau quá sâu" in str(caught.value)
