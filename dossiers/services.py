@@ -2,7 +2,22 @@
 
 The state machine lives in `TRANSITIONS`. A service locks the dossier row, checks the action is
 allowed, appends the event, re-derives the schedule from the whole event log and saves, so two
-officers acting at once cannot both succeed (the second gets a 409 ConflictError).
+officers acting at once cannot both succeed (the second gets a 409 ConflictError). Everything
+that depends on the dossier's state is decided on the locked row: the transition, the unit rule
+of dossiers/permissions.py (checked again here, since the caller saw the row before the lock),
+and "now", taken after the lock so that it is never earlier than the step the action waited for.
+
+Lock order, for every write in the project (apology letters and ratings included):
+
+1. the object acted on when it is not a dossier (a survey sample, a feedback item);
+2. the dossier row, with `lock_dossier`: that row only (`FOR NO KEY UPDATE OF` the dossier),
+   never its agency or procedure, so one dossier's action waits for nothing of another;
+3. the dossier's apology letters;
+4. last, the agency's counters (`next_sequence_values`, daily before yearly), held only for
+   the few writes left in the transaction.
+
+A transaction that needs a later lock never goes back for an earlier one, so two writes can
+wait for each other but never deadlock. Agency, procedure and field rows are never locked.
 """
 
 from __future__ import annotations
@@ -17,6 +32,7 @@ from django.utils import timezone
 from config.exceptions import ConflictError
 from dossiers.deadlines import derive_schedule
 from dossiers.models import ONE_STOP_UNIT, Dossier, DossierCounter, DossierEvent, Status
+from dossiers.permissions import unit_refusal
 from procedures import calendar
 from procedures.calendar import VN_TZ
 
@@ -77,6 +93,20 @@ def resolve_instant(*, actor, at: dt.datetime | None, field: str = "at") -> dt.d
     if at < now - CLOCK_TOLERANCE and not actor.has_perm("dossiers.backdate_dossier"):
         raise PermissionDenied("Bạn không có quyền nhập thời điểm trong quá khứ (hồ sơ giấy).")
     return at
+
+
+def lock_dossier(pk: int) -> Dossier:
+    """The dossier, its row locked until the transaction ends (step 2 of the lock order).
+
+    `of=("self",)` keeps the lock off the joined agency and procedure rows, which every intake
+    and every action of the agency would otherwise wait for; `no_key` is the lock an UPDATE takes
+    itself, so inserting a row that merely refers to the dossier is not held up.
+    """
+    return (
+        Dossier.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("procedure", "agency")
+        .get(pk=pk)
+    )
 
 
 def next_sequence_values(agency, *scopes: str) -> tuple[int, ...]:
@@ -209,10 +239,16 @@ def _act(
     change=None,
 ) -> Dossier:
     """Record one event on a locked dossier, re-derive its schedule and save it."""
-    at = resolve_instant(actor=actor, at=at)
+    if at is not None:  # a given instant is checked before waiting for the lock
+        at = resolve_instant(actor=actor, at=at)
     rule = TRANSITIONS[kind]
     with transaction.atomic():
-        locked = Dossier.objects.select_for_update().select_related("procedure", "agency").get(pk=dossier.pk)
+        locked = lock_dossier(dossier.pk)
+        if at is None:  # after the lock: never before the step this action may have waited for
+            at = timezone.now()
+        refusal = unit_refusal(actor, kind, locked) if actor is not None else ""
+        if refusal:  # the dossier moved to another unit since the caller's permission check
+            raise PermissionDenied(refusal)
         if locked.status not in rule.allowed_from:
             raise ConflictError(f"Hồ sơ {STATUS_PHRASES[locked.status]}, không thể {rule.verb}.")
         last = locked.events.order_by("-at", "-id").values_list("at", flat=True).first()
