@@ -130,6 +130,36 @@ def next_sequence_values(agency, *scopes: str) -> tuple[int, ...]:
     return tuple(values[scope] for scope in scopes)
 
 
+def reserve_sequence_block(agency, scope: str, count: int) -> range:
+    """`count` consecutive numbers of one counter in one statement (for an import).
+
+    Called outside a transaction, the counter row is locked only for that statement: the
+    import then writes its rows with these numbers while intakes go on taking the next ones.
+    """
+    table = connection.ops.quote_name(DossierCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, scope, last_value) VALUES (%s, %s, %s) "  # noqa: S608 - table name only
+            f"ON CONFLICT (agency_id, scope) DO UPDATE SET last_value = {table}.last_value + %s "
+            "RETURNING last_value",
+            [agency.pk, scope, count, count],
+        )
+        (last,) = cursor.fetchone()
+    return range(last - count + 1, last + 1)
+
+
+def release_sequence_block(agency, scope: str, block: range) -> bool:
+    """Give back a reserved block nobody used; False when a later number was taken meanwhile.
+
+    Only the top of a counter can be given back, so a block reserved before another intake
+    stays a gap in the numbering (docs/import-dossiers.md).
+    """
+    if not block:
+        return True
+    counters = DossierCounter.objects.filter(agency=agency, scope=scope, last_value=block[-1])
+    return counters.update(last_value=block[0] - 1) == 1
+
+
 def next_sequence_value(agency, scope: str) -> int:
     """The next number of one gap-free counter (see next_sequence_values)."""
     return next_sequence_values(agency, scope)[0]
@@ -172,8 +202,13 @@ def dossier_receive(
     received_at: dt.datetime | None = None,
     original_due_at: dt.datetime | None = None,
     code: str | None = None,
+    book_line: int | None = None,
 ) -> Dossier:
-    """Log a complete dossier at the counter: allocate its code, compute its due instant."""
+    """Log a complete dossier at the counter: allocate its code, compute its due instant.
+
+    An imported paper record keeps its `code`, and may bring a tracking-book line reserved
+    beforehand with `reserve_sequence_block` (the import does, so as not to hold the counter).
+    """
     received_at = resolve_instant(actor=actor, at=received_at, field="received_at")
     if original_due_at is not None:
         if timezone.is_naive(original_due_at):
@@ -217,7 +252,7 @@ def dossier_receive(
     dossier._history_user = actor
     with transaction.atomic():
         if imported:  # a paper record keeps its own code
-            dossier.book_line = next_sequence_value(agency, f"Y{year}")
+            dossier.book_line = book_line if book_line is not None else next_sequence_value(agency, f"Y{year}")
         else:
             dossier.code, dossier.book_volume, dossier.book_line = _allocate_code(agency, received_at)
         dossier.save()

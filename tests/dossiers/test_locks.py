@@ -19,7 +19,7 @@ from accounts.models import StaffProfile
 from accounts.roles import COUNTER_OFFICER, DEPARTMENT_HEAD, SPECIALIST
 from apology_letters import services as letter_services
 from apology_letters.models import ApologyLetter
-from dossiers import services
+from dossiers import importing, services
 from dossiers.models import Dossier, DossierEvent, Status
 from procedures.calendar import VN_TZ
 from tests import factories
@@ -229,3 +229,67 @@ def test_a_specialist_waiting_for_the_lock_is_refused_once_the_dossier_left_thei
     assert response.status_code == 403, response.json()
     assert response.json() == {"detail": "Hồ sơ đang ở Phòng Văn bằng, không phải Phòng Khảo thí của bạn."}
     assert not DossierEvent.objects.filter(dossier=dossier, type="suspended").exists()
+
+
+# --- an import does not hold the counters for the length of its file ---------------------------
+
+
+def _book(tmp_path, procedure, count: int):
+    from tests.dossiers.test_import import make_book, row
+
+    rows = [
+        row(procedure, code=f"SO-{n:04d}", received_at="20/11/2026 08:30", result_ready_at="23/11/2026 10:00")
+        for n in range(1, count + 1)
+    ]
+    return importing.read_tracking_book(make_book(tmp_path, rows))
+
+
+def test_an_intake_goes_on_while_an_import_of_the_same_agency_is_writing(tmp_path, procedure, head):
+    seen: dict = {}
+
+    def progress(plans):
+        for i, plan in enumerate(plans):
+            yield plan
+            if i == 1:  # two rows written, the import's transaction still open
+                intake, seen["outcome"] = in_thread(lambda: factories.receive_dossier(procedure=procedure, actor=head))
+                intake.join(timeout=UNBLOCKED)
+                seen["meanwhile"] = not intake.is_alive()
+                seen["thread"] = intake
+
+    result = importing.import_dossiers(_book(tmp_path, procedure, 4), user=head, progress=progress)
+    seen["thread"].join(timeout=30)
+    assert seen["meanwhile"], "the intake waited for the import"
+    assert result.imported == 4 and result.finished == 4
+    intake = seen["outcome"]["result"]
+    assert intake.book_line == 5  # after the lines the import had reserved
+    lines = Dossier.objects.filter(code__startswith="SO-").order_by("code").values_list("book_line", flat=True)
+    assert list(lines) == [1, 2, 3, 4]
+
+
+def test_a_failed_import_writes_nothing_and_reports_the_lines_an_intake_kept_it_from_giving_back(
+    tmp_path, procedure, head
+):
+    other = factories.ProcedureFactory()
+    other_head = factories.staff(agency=other.agency, roles=[DEPARTMENT_HEAD], username="lanhdao2")
+    seen: dict = {}
+
+    def progress(plans):
+        for i, plan in enumerate(plans):
+            if i == 2:  # meanwhile: an intake here, and the last code taken in another agency
+                intake, seen["intake"] = in_thread(lambda: factories.receive_dossier(procedure=procedure, actor=head))
+                intake.join(timeout=UNBLOCKED)
+                thief, _ = in_thread(
+                    lambda: factories.receive_dossier(procedure=other, actor=other_head, code="SO-0003")
+                )
+                thief.join(timeout=UNBLOCKED)
+            yield plan
+
+    with pytest.raises(importing.DossierImportError) as failed:
+        importing.import_dossiers(_book(tmp_path, procedure, 3), user=head, progress=progress)
+    assert [str(error) for error in failed.value.errors] == ["Dòng 4: Hồ sơ có Mã hồ sơ đã tồn tại."]
+    assert failed.value.notes == [
+        f"Số thứ tự 1–3 trong sổ năm 2026 của {procedure.agency.code} đã được giữ cho tệp này và bỏ trống "
+        "(có hồ sơ tiếp nhận sau các số này trong lúc nhập)."
+    ]
+    assert not Dossier.objects.filter(agency=procedure.agency, code__startswith="SO-").exists()
+    assert seen["intake"]["result"].book_line == 4
