@@ -180,6 +180,56 @@ def test_the_sweep_and_twelve_late_finishes_at_once_never_deadlock(agency, head)
     assert len(report.drafted) + sum(report.skipped.values()) <= 12
 
 
+def test_the_sweep_retries_a_dossier_whose_transaction_lost_a_deadlock(agency, head):
+    """Forced the other way round: someone holds the letter counter and then wants the dossier.
+
+    The sweep, holding the dossier and waiting for the counter, is the side PostgreSQL aborts
+    (its deadlock check fires first: the other side's is set to 30 s); it tries again and drafts.
+    """
+    procedure = factories.ProcedureFactory(field__agency=agency, processing_amount=4, apology_extension_days=5)
+    dossier = factories.receive_dossier(procedure=procedure, actor=head, received_at=vn(2026, 11, 2, 8, 0))
+    def take_the_counter():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL deadlock_timeout = '30s'")
+        services.next_sequence_value(agency, "L2026")
+
+    def then_the_dossier():
+        services.lock_dossier(dossier.pk)
+
+    with Holder(take_the_counter, before_commit=then_the_dossier) as holder:
+        sweep, outcome = in_thread(letter_services.sweep_late_dossiers)
+        wait_until_blocked()  # the sweep holds the dossier and waits for the counter
+        holder.release()
+    sweep.join(timeout=30)
+    report = outcome["result"]
+    assert not report.failed
+    (letter,) = report.drafted
+    assert letter.dossier_id == dossier.pk and letter.number == 2  # 1 went to the holder
+
+
+def test_an_action_that_loses_a_deadlock_is_a_409_not_a_500(agency, head):
+    """The same forced deadlock against a late finish over the API: try again, not a server error."""
+    procedure = factories.ProcedureFactory(field__agency=agency, processing_amount=4, apology_extension_days=5)
+    dossier = factories.receive_dossier(procedure=procedure, actor=head, received_at=vn(2026, 11, 2, 8, 0))
+    client = APIClient()
+    client.force_authenticate(head)
+
+    def take_the_counter():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL deadlock_timeout = '30s'")
+        services.next_sequence_value(agency, "L2026")
+
+    with Holder(take_the_counter, before_commit=lambda: services.lock_dossier(dossier.pk)) as holder:
+        finish, outcome = in_thread(lambda: client.post(f"/api/v1/dossiers/{dossier.code}/finish/", {}, format="json"))
+        wait_until_blocked()  # the finish holds the dossier and waits for the letter counter
+        holder.release()
+    finish.join(timeout=30)
+    response = outcome["result"]
+    assert response.status_code == 409, response.content
+    assert response.json()["detail"] == "Dữ liệu đang được thao tác cùng lúc ở nơi khác; vui lòng thử lại."
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.IN_PROGRESS  # nothing half-written
+
+
 # --- the instant and the unit are read under the lock ------------------------------------------
 
 
