@@ -1,20 +1,27 @@
-"""Drafting, editing, issuing and cancelling apology letters; the sweep that drafts them."""
+"""Drafting, editing, issuing and cancelling apology letters; the sweep that drafts them.
+
+Locks follow the order of dossiers/services.py: the dossier row, then its letter, then the
+agency's letter counter. The sweep locks each dossier before drafting, and retries a dossier
+whose transaction the database aborted to break a deadlock.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from apology_letters.models import PLACEHOLDER_REASON, ApologyLetter
+from config.db import is_lock_conflict
 from config.exceptions import ConflictError
 from dossiers.models import OPEN_STATUSES, Dossier, clock_running_q
-from dossiers.services import next_sequence_value
+from dossiers.services import lock_dossier, next_sequence_value
 from procedures import calendar
 from procedures.calendar import VN_TZ
 from procedures.models import Agency
@@ -76,7 +83,7 @@ def letter_draft(
     if not reason or not reason.strip():
         raise ValidationError({"reason": "Cần nêu lý do trễ hẹn."})
     with transaction.atomic():
-        dossier = Dossier.objects.select_for_update().select_related("agency", "procedure").get(pk=dossier.pk)
+        dossier = lock_dossier(dossier.pk)
         if not dossier.is_open:
             raise ConflictError("Hồ sơ không còn đang giải quyết, không thể lập phiếu xin lỗi.")
         if dossier.apology_letters.filter(status=Status.DRAFT).exists():
@@ -87,7 +94,12 @@ def letter_draft(
 
 
 def _locked_letter(letter: ApologyLetter, *, allowed: tuple[str, ...], verb: str) -> ApologyLetter:
-    locked = ApologyLetter.objects.select_for_update().select_related("dossier__agency", "agency").get(pk=letter.pk)
+    """The letter, its row only locked (a caller that needs the dossier locks it first)."""
+    locked = (
+        ApologyLetter.objects.select_for_update(of=("self",))
+        .select_related("dossier__agency", "dossier__procedure", "agency")
+        .get(pk=letter.pk)
+    )
     if locked.status not in allowed:
         raise ConflictError(f"Phiếu {locked.get_status_display().lower()}, không thể {verb}.")
     return locked
@@ -134,11 +146,12 @@ def letter_issue(
     if sent_via not in ApologyLetter.SentVia.values:
         raise ValidationError({"sent_via": "Chọn hình thức gửi: trực tiếp, bưu chính, thư điện tử hoặc SMS."})
     with transaction.atomic():
+        dossier = lock_dossier(letter.dossier_id)  # the dossier before its letter (lock order)
         letter = _locked_letter(letter, allowed=(Status.DRAFT,), verb="ban hành")
+        letter.dossier = dossier
         _apply_edits(letter, reason=reason, new_due_at=new_due_at)
         if letter.reason.strip() == PLACEHOLDER_REASON:
             raise ValidationError({"reason": "Cần cập nhật lý do trễ hẹn trước khi ban hành."})
-        dossier = Dossier.objects.select_for_update().get(pk=letter.dossier_id)
         letter.status = Status.ISSUED
         letter.issued_by = actor
         letter.issued_at = at
@@ -190,6 +203,7 @@ class SweepReport:
     agencies: list[str] = field(default_factory=list)
     drafted: list[ApologyLetter] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)  # codes still locked after every attempt
 
     def skip(self, why: str) -> None:
         self.skipped[why] = self.skipped.get(why, 0) + 1
@@ -210,31 +224,53 @@ def sweep_candidates(agency: Agency, at: dt.datetime):
     )
 
 
+SWEEP_ATTEMPTS = 3  # per dossier, when the database breaks a deadlock by aborting the sweep's side
+
+
 def sweep_late_dossiers(*, at: dt.datetime | None = None, agency_code: str | None = None) -> SweepReport:
     """Draft one letter per overdue or at-risk dossier; running it again drafts nothing new.
 
-    Two sweeps at once are safe: each draft is its own transaction, and the partial unique
-    constraint (one live letter per dossier and delay) turns a race into a skipped dossier.
+    Each dossier is its own transaction: it is locked, checked again (an officer may have
+    finished it or drafted a letter since the list was read), then drafted. Two sweeps at once
+    are safe: the second waits for the lock and finds the draft. A dossier that loses a lock race
+    is retried; after SWEEP_ATTEMPTS it is reported in `failed` and the sweep goes on.
     """
     report = SweepReport(at=at or timezone.now())
     agencies = Agency.objects.all() if agency_code is None else Agency.objects.filter(code=agency_code)
     for agency in agencies:
         report.agencies.append(agency.code)
-        for dossier in sweep_candidates(agency, report.at):
+        candidates = sweep_candidates(agency, report.at)
+        for dossier in list(candidates):
             if dossier.has_draft:
                 report.skip("đã có phiếu dự thảo")
                 continue
-            try:
-                with transaction.atomic():
-                    letter = _create(
-                        dossier=dossier,
-                        actor=None,
-                        at=report.at,
-                        reason=PLACEHOLDER_REASON,
-                        new_due_at=proposed_new_due(dossier, report.at),
-                    )
-            except IntegrityError:
-                report.skip("một lượt rà soát khác vừa lập phiếu")
-                continue
-            report.drafted.append(letter)
+            _sweep_one(dossier, candidates, report)
     return report
+
+
+def _sweep_one(dossier: Dossier, candidates, report: SweepReport) -> None:
+    for attempt in range(SWEEP_ATTEMPTS):
+        try:
+            with transaction.atomic():
+                locked = lock_dossier(dossier.pk)
+                if not candidates.filter(pk=locked.pk, has_draft=False).exists():
+                    report.skip("vừa được xử lý hoặc lập phiếu trong lúc rà soát")
+                    return
+                letter = _create(
+                    dossier=locked,
+                    actor=None,
+                    at=report.at,
+                    reason=PLACEHOLDER_REASON,
+                    new_due_at=proposed_new_due(locked, report.at),
+                )
+        except IntegrityError:
+            report.skip("một lượt rà soát khác vừa lập phiếu")
+            return
+        except OperationalError as exc:
+            if not is_lock_conflict(exc):
+                raise
+            time.sleep(0.05 * (attempt + 1))  # let the other transaction finish first
+            continue
+        report.drafted.append(letter)
+        return
+    report.failed.append(dossier.code)

@@ -17,6 +17,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from config.db import is_lock_conflict
 from config.parsers import ControlCharacters, PayloadTooLarge, TooDeep
 from procedures.calendar import CalendarRangeError
 
@@ -43,6 +44,11 @@ def api_exception_handler(exc, context):
     elif isinstance(exc, ConflictError):
         response = Response({"detail": str(exc), "code": "conflict"}, status=status.HTTP_409_CONFLICT)
         return response
+    elif is_lock_conflict(exc):  # the database broke a deadlock by aborting this request's side
+        return Response(
+            {"detail": "Dữ liệu đang được thao tác cùng lúc ở nơi khác; vui lòng thử lại.", "code": "conflict"},
+            status=status.HTTP_409_CONFLICT,
+        )
     elif isinstance(exc, ProtectedError):
         return Response(
             {"detail": "Không xóa được: còn dữ liệu khác đang dùng bản ghi này.", "code": "protected"},

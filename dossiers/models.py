@@ -247,7 +247,11 @@ class DossierEvent(models.Model):
 
 
 class DossierCounter(models.Model):
-    """Gap-free sequences per agency: one row per (agency, scope), locked while allocating."""
+    """Sequences per agency: one row per (agency, scope), locked while allocating.
+
+    Gap-free, except for tracking-book lines that a failed import reserved and could not give
+    back because an intake had taken a later line meanwhile (docs/import-dossiers.md).
+    """
 
     agency = models.ForeignKey("procedures.Agency", on_delete=models.CASCADE, related_name="+")
     scope = models.CharField(max_length=16)

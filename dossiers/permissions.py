@@ -4,13 +4,15 @@ A counter officer takes dossiers in, hands them over to the processing unit (tra
 receives supplements, returns results, and records a refusal or a withdrawal; a specialist does
 the processing in between (transfer onwards, ask for a supplement, suspend/resume, record the
 result). The role groups in `accounts.roles` hold these permissions; the services themselves
-stay free of authorisation.
+stay free of role checks.
 
 The processing actions are also bound to the unit: a user whose staff profile names a unit
 (`StaffProfile.unit`) records them only on dossiers currently at that unit
 (`Dossier.current_unit`): the counter on what is still at the counter, a specialist on what was
 transferred to their unit. Department heads (`change_dossier`), superusers and accounts with no
 unit (a small office where one person does everything) act on every dossier of the agency.
+The unit depends on the dossier's state, so the services check it again on the locked row
+(`unit_refusal`, same message): a transfer committed after the page's or the API's check wins.
 """
 
 from __future__ import annotations

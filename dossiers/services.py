@@ -2,7 +2,22 @@
 
 The state machine lives in `TRANSITIONS`. A service locks the dossier row, checks the action is
 allowed, appends the event, re-derives the schedule from the whole event log and saves, so two
-officers acting at once cannot both succeed (the second gets a 409 ConflictError).
+officers acting at once cannot both succeed (the second gets a 409 ConflictError). Everything
+that depends on the dossier's state is decided on the locked row: the transition, the unit rule
+of dossiers/permissions.py (checked again here, since the caller saw the row before the lock),
+and "now", taken after the lock so that it is never earlier than the step the action waited for.
+
+Lock order, for every write in the project (apology letters and ratings included):
+
+1. the object acted on when it is not a dossier (a survey sample, a feedback item);
+2. the dossier row, with `lock_dossier`: that row only (`FOR NO KEY UPDATE OF` the dossier),
+   never its agency or procedure, so one dossier's action waits for nothing of another;
+3. the dossier's apology letters;
+4. last, the agency's counters (`next_sequence_values`, daily before yearly), held only for
+   the few writes left in the transaction.
+
+A transaction that needs a later lock never goes back for an earlier one, so two writes can
+wait for each other but never deadlock. Agency, procedure and field rows are never locked.
 """
 
 from __future__ import annotations
@@ -17,6 +32,7 @@ from django.utils import timezone
 from config.exceptions import ConflictError
 from dossiers.deadlines import derive_schedule
 from dossiers.models import ONE_STOP_UNIT, Dossier, DossierCounter, DossierEvent, Status
+from dossiers.permissions import unit_refusal
 from procedures import calendar
 from procedures.calendar import VN_TZ
 
@@ -79,6 +95,20 @@ def resolve_instant(*, actor, at: dt.datetime | None, field: str = "at") -> dt.d
     return at
 
 
+def lock_dossier(pk: int) -> Dossier:
+    """The dossier, its row locked until the transaction ends (step 2 of the lock order).
+
+    `of=("self",)` keeps the lock off the joined agency and procedure rows, which every intake
+    and every action of the agency would otherwise wait for; `no_key` is the lock an UPDATE takes
+    itself, so inserting a row that merely refers to the dossier is not held up.
+    """
+    return (
+        Dossier.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("procedure", "agency")
+        .get(pk=pk)
+    )
+
+
 def next_sequence_values(agency, *scopes: str) -> tuple[int, ...]:
     """Gap-free counters: each row stays locked until the surrounding transaction ends.
 
@@ -98,6 +128,36 @@ def next_sequence_values(agency, *scopes: str) -> tuple[int, ...]:
         )
         values = dict(cursor.fetchall())
     return tuple(values[scope] for scope in scopes)
+
+
+def reserve_sequence_block(agency, scope: str, count: int) -> range:
+    """`count` consecutive numbers of one counter in one statement (for an import).
+
+    Called outside a transaction, the counter row is locked only for that statement: the
+    import then writes its rows with these numbers while intakes go on taking the next ones.
+    """
+    table = connection.ops.quote_name(DossierCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, scope, last_value) VALUES (%s, %s, %s) "  # noqa: S608 - table name only
+            f"ON CONFLICT (agency_id, scope) DO UPDATE SET last_value = {table}.last_value + %s "
+            "RETURNING last_value",
+            [agency.pk, scope, count, count],
+        )
+        (last,) = cursor.fetchone()
+    return range(last - count + 1, last + 1)
+
+
+def release_sequence_block(agency, scope: str, block: range) -> bool:
+    """Give back a reserved block nobody used; False when a later number was taken meanwhile.
+
+    Only the top of a counter can be given back, so a block reserved before another intake
+    stays a gap in the numbering (docs/import-dossiers.md).
+    """
+    if not block:
+        return True
+    counters = DossierCounter.objects.filter(agency=agency, scope=scope, last_value=block[-1])
+    return counters.update(last_value=block[0] - 1) == 1
 
 
 def next_sequence_value(agency, scope: str) -> int:
@@ -142,8 +202,13 @@ def dossier_receive(
     received_at: dt.datetime | None = None,
     original_due_at: dt.datetime | None = None,
     code: str | None = None,
+    book_line: int | None = None,
 ) -> Dossier:
-    """Log a complete dossier at the counter: allocate its code, compute its due instant."""
+    """Log a complete dossier at the counter: allocate its code, compute its due instant.
+
+    An imported paper record keeps its `code`, and may bring a tracking-book line reserved
+    beforehand with `reserve_sequence_block` (the import does, so as not to hold the counter).
+    """
     received_at = resolve_instant(actor=actor, at=received_at, field="received_at")
     if original_due_at is not None:
         if timezone.is_naive(original_due_at):
@@ -187,7 +252,7 @@ def dossier_receive(
     dossier._history_user = actor
     with transaction.atomic():
         if imported:  # a paper record keeps its own code
-            dossier.book_line = next_sequence_value(agency, f"Y{year}")
+            dossier.book_line = book_line if book_line is not None else next_sequence_value(agency, f"Y{year}")
         else:
             dossier.code, dossier.book_volume, dossier.book_line = _allocate_code(agency, received_at)
         dossier.save()
@@ -209,10 +274,16 @@ def _act(
     change=None,
 ) -> Dossier:
     """Record one event on a locked dossier, re-derive its schedule and save it."""
-    at = resolve_instant(actor=actor, at=at)
+    if at is not None:  # a given instant is checked before waiting for the lock
+        at = resolve_instant(actor=actor, at=at)
     rule = TRANSITIONS[kind]
     with transaction.atomic():
-        locked = Dossier.objects.select_for_update().select_related("procedure", "agency").get(pk=dossier.pk)
+        locked = lock_dossier(dossier.pk)
+        if at is None:  # after the lock: never before the step this action may have waited for
+            at = timezone.now()
+        refusal = unit_refusal(actor, kind, locked) if actor is not None else ""
+        if refusal:  # the dossier moved to another unit since the caller's permission check
+            raise PermissionDenied(refusal)
         if locked.status not in rule.allowed_from:
             raise ConflictError(f"Hồ sơ {STATUS_PHRASES[locked.status]}, không thể {rule.verb}.")
         last = locked.events.order_by("-at", "-id").values_list("at", flat=True).first()

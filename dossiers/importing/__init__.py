@@ -2,7 +2,8 @@
 
 `read_tracking_book` turns the first sheet of an .xlsx file into rows keyed by column key.
 `import_dossiers` checks the user, validates every row and collects every problem; only when
-the whole file is clean does it write, in one transaction, through the dossier services
+the whole file is clean does it write (its tracking-book lines reserved first, so that intakes
+of the agency are not held up), in one transaction, through the dossier services
 (`dossier_receive`, `dossier_finish`, `dossier_return`), so that history and events are
 attributed to the importing user. A code already in the database is skipped, so importing the
 same file twice changes nothing. The layout and the rules are in docs/import-dossiers.md.

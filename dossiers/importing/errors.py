@@ -34,6 +34,7 @@ class DossierImportError(Exception):
 
     def __init__(self, errors: Iterable[RowError]):
         self.errors = sorted(errors, key=lambda error: error.row)
+        self.notes: list[str] = []  # not errors: what the failed run left behind (unused book lines)
         super().__init__("\n".join(str(error) for error in self.errors))
 
     @classmethod

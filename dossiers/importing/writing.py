@@ -4,6 +4,10 @@
 remaining row through the dossier services (`dossier_receive`, `dossier_finish`,
 `dossier_return`), so that history and events are attributed to the importing user. A dry run
 writes nothing and only counts. `ImportResult` holds the counts.
+
+The tracking-book lines are reserved first, one short statement per agency and year, so the
+long transaction holds no counter and intakes of the agency go on meanwhile. If the import then
+fails, the lines are given back unless an intake took a later one; that gap is reported.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dossiers.importing.errors import DossierImportError, RowError
 from dossiers.importing.reading import TrackingBook
 from dossiers.importing.validation import PlannedDossier, validate_book
 from dossiers.models import Dossier
+from procedures.calendar import VN_TZ
 
 
 @dataclass
@@ -81,19 +86,55 @@ def import_dossiers(
                 _count(result, plan, plan.due_at or _computed_due(plan))
         return result
 
-    with transaction.atomic():
-        present = existing_codes(plan.code for plan in plans)
-        for plan in (progress or iter)(plans):
-            if plan.code in present:
-                result.skipped_existing.append((plan.row, plan.code))
-                continue
-            try:
-                dossier = _write(plan, user)
-            except (ValidationError, PermissionDenied, ConflictError, IntegrityError) as exc:
-                # Rolls the whole transaction back: nothing of the file is kept.
-                raise DossierImportError([RowError(plan.row, "", _message(exc))]) from exc
-            _count(result, plan, dossier.due_at)
+    present = existing_codes(plan.code for plan in plans)
+    blocks = _reserve_book_lines([plan for plan in plans if plan.code not in present])
+    lines = {key: iter(block) for key, block in blocks.items()}
+    try:
+        with transaction.atomic():
+            for plan in (progress or iter)(plans):
+                if plan.code in present:
+                    result.skipped_existing.append((plan.row, plan.code))
+                    continue
+                try:
+                    dossier = _write(plan, user, book_line=next(lines[_book_key(plan)]))
+                except (ValidationError, PermissionDenied, ConflictError, IntegrityError) as exc:
+                    # Rolls the whole transaction back: nothing of the file is kept.
+                    raise DossierImportError([RowError(plan.row, "", _message(exc))]) from exc
+                _count(result, plan, dossier.due_at)
+    except BaseException as exc:
+        gaps = _release_book_lines(blocks)
+        if isinstance(exc, DossierImportError):
+            exc.notes.extend(gaps)
+        raise
     return result
+
+
+def _book_key(plan: PlannedDossier) -> tuple:
+    """The counter a row's tracking-book line comes from: its agency and year."""
+    return plan.procedure.agency, plan.received_at.astimezone(VN_TZ).year
+
+
+def _reserve_book_lines(plans: list[PlannedDossier]) -> dict[tuple, range]:
+    """One block of lines per (agency, year), in row order within each block."""
+    counts: dict[tuple, int] = {}
+    for plan in plans:
+        counts[_book_key(plan)] = counts.get(_book_key(plan), 0) + 1
+    return {
+        (agency, year): services.reserve_sequence_block(agency, f"Y{year}", count)
+        for (agency, year), count in sorted(counts.items(), key=lambda item: (item[0][0].pk, item[0][1]))
+    }
+
+
+def _release_book_lines(blocks: dict[tuple, range]) -> list[str]:
+    """Give back the reserved lines; describe the blocks that stay unused (a gap in the book)."""
+    gaps = []
+    for (agency, year), block in blocks.items():
+        if not services.release_sequence_block(agency, f"Y{year}", block):
+            gaps.append(
+                f"Số thứ tự {block[0]}–{block[-1]} trong sổ năm {year} của {agency.code} đã được giữ cho tệp "
+                "này và bỏ trống (có hồ sơ tiếp nhận sau các số này trong lúc nhập)."
+            )
+    return gaps
 
 
 def _count(result: ImportResult, plan: PlannedDossier, due_at: dt.datetime) -> None:
@@ -111,7 +152,7 @@ def _computed_due(plan: PlannedDossier) -> dt.datetime:
     return derive_schedule(procedure=procedure, agency=procedure.agency, events=events).due_at
 
 
-def _write(plan: PlannedDossier, user) -> Dossier:
+def _write(plan: PlannedDossier, user, *, book_line: int) -> Dossier:
     dossier = services.dossier_receive(
         procedure=plan.procedure,
         actor=user,
@@ -123,6 +164,7 @@ def _write(plan: PlannedDossier, user) -> Dossier:
         notes=plan.notes,
         received_at=plan.received_at,
         original_due_at=plan.due_at,
+        book_line=book_line,
     )
     if plan.result_ready_at is not None:
         dossier = services.dossier_finish(dossier=dossier, actor=user, at=plan.result_ready_at, draft_apology=False)

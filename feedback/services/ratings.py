@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from config.exceptions import ConflictError
 from dossiers.models import Dossier, Status
+from dossiers.services import lock_dossier
 from feedback.models import CRITERIA, SatisfactionRating
 from procedures.calendar import VN_TZ
 
@@ -53,7 +54,7 @@ def rating_submit(
     }
     with transaction.atomic():
         # The dossier row lock serialises two first ratings of the same dossier.
-        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        locked = lock_dossier(dossier.pk)
         _check_returned(locked)
         rating = SatisfactionRating.objects.filter(dossier=locked).first()
         if rating is None:

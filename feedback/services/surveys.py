@@ -106,7 +106,8 @@ def survey_record_result(
     if outcome not in Outcome.values or outcome == Outcome.PENDING:
         raise ValidationError({"outcome": "Kết quả gọi không hợp lệ."})
     with transaction.atomic():
-        locked = SurveySample.objects.select_for_update().select_related("dossier").get(pk=sample.pk)
+        # The sample only; rating_submit then locks the dossier (dossiers/services.py lock order).
+        locked = SurveySample.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=sample.pk)
         existing = SatisfactionRating.objects.filter(dossier_id=locked.dossier_id).first()
         if existing is not None and existing.pk != locked.rating_id:
             raise ConflictError(

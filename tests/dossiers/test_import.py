@@ -485,3 +485,23 @@ def test_late_results_are_counted(tmp_path, head, procedure, dry_run):
         assert late.status == Status.RETURNED
         assert late.classify(at(2026, 11, 25, 9, 0)) == "late"
         assert Dossier.objects.get(code="L-2").classify(at(2026, 11, 25, 9, 0)) == "on_time"
+
+
+def test_a_failed_import_gives_its_reserved_book_lines_back(tmp_path, head, procedure):
+    """The import reserves its tracking-book lines before writing; failing, it returns them."""
+    other = factories.ProcedureFactory()
+    other_head = factories.staff(agency=other.agency, roles=["Lãnh đạo"], username="lanhdao2")
+    rows = [row(procedure, code=f"SO-{n:04d}") for n in (1, 2, 3)]
+
+    def progress(plans):
+        for i, plan in enumerate(plans):
+            if i == 2:  # the last code is taken (by another agency) while the import writes
+                factories.receive_dossier(procedure=other, actor=other_head, code="SO-0003")
+            yield plan
+
+    book = importing.read_tracking_book(make_book(tmp_path, rows))
+    with pytest.raises(importing.DossierImportError) as failed:
+        importing.import_dossiers(book, user=head, progress=progress)
+    assert failed.value.errors[0].row == 4 and failed.value.notes == []
+    assert not Dossier.objects.filter(code__in=["SO-0001", "SO-0002"]).exists()
+    assert factories.receive_dossier(procedure=procedure, actor=head).book_line == 1  # no gap

@@ -104,3 +104,22 @@ def test_the_transfer_form_suggests_the_agencys_units(client, procedure, people)
     assert options == "".join(
         f'<option value="{unit}">' for unit in sorted(["Ban Giám đốc", ONE_STOP, EXAMS, "Phòng Văn bằng"])
     )
+
+
+def test_the_service_rechecks_the_unit_on_the_locked_row(procedure, people):
+    """A transfer committed between the permission check and the service: the service refuses."""
+    from django.core.exceptions import PermissionDenied
+
+    from dossiers.models import DossierEvent
+
+    dossier = factories.receive_dossier(procedure=procedure, actor=people["counter"])
+    services.dossier_transfer(dossier=dossier, actor=people["counter"], to_unit=EXAMS)
+    seen = Dossier.objects.get(pk=dossier.pk)  # what the permission check saw: at the exams unit
+    assert can_act(people["exams"], "suspended", seen)
+    moved = Dossier.objects.get(pk=dossier.pk)
+    services.dossier_transfer(dossier=moved, actor=people["head"], to_unit="Phòng Văn bằng")
+
+    with pytest.raises(PermissionDenied) as refused:
+        services.dossier_suspend(dossier=seen, actor=people["exams"], reason="Chờ xác minh")
+    assert str(refused.value) == f"Hồ sơ đang ở Phòng Văn bằng, không phải {EXAMS} của bạn."
+    assert not DossierEvent.objects.filter(dossier=dossier, type="suspended").exists()

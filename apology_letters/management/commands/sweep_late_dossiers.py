@@ -40,3 +40,8 @@ class Command(BaseCommand):
             )
         for why, count in sorted(report.skipped.items()):
             self.stdout.write(f"Bỏ qua {count} hồ sơ: {why}")
+        if report.failed:
+            self.stderr.write(
+                f"Chưa rà soát được {len(report.failed)} hồ sơ vì đang bị thao tác cùng lúc; "
+                "hãy chạy lại lệnh: " + ", ".join(report.failed)
+            )

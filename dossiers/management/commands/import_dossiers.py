@@ -49,6 +49,8 @@ class Command(BaseCommand):
         except DossierImportError as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
+            for note in exc.notes:
+                self.stderr.write(self.style.WARNING(note))
             raise CommandError(
                 f"Có {len(exc.errors)} lỗi trong tệp '{path.name}'; không có hồ sơ nào được ghi."
             ) from exc
