@@ -263,11 +263,23 @@ def test_every_error_is_reported_with_row_and_column(tmp_path, head, procedure):
 
 
 def test_user_without_backdate_permission_is_refused(tmp_path, officer, good_rows):
-    message, err = run_failing(make_book(tmp_path, good_rows), officer.username)
+    message, _err = run_failing(make_book(tmp_path, good_rows), officer.username)
 
-    assert "không có quyền nhập hồ sơ giấy với thời điểm trong quá khứ" in err
-    assert message.startswith("Có 1 lỗi")
+    assert message == (
+        "Tài khoản 'motcua' không có quyền nhập hồ sơ giấy với thời điểm trong quá khứ "
+        "(dossiers.backdate_dossier). Không có hồ sơ nào được ghi."
+    )
     assert Dossier.objects.count() == 0
+
+
+def test_user_without_intake_permission_is_refused_before_reading(tmp_path, agency):
+    from accounts.roles import SPECIALIST
+
+    specialist = factories.staff(agency=agency, roles=[SPECIALIST], username="chuyenvien")
+    message, _err = run_failing(tmp_path / "chua-co.xlsx", specialist.username)
+
+    assert message.startswith("Tài khoản 'chuyenvien' không có quyền tiếp nhận hồ sơ.")
+    assert message.endswith("Không có hồ sơ nào được ghi.")
 
 
 def test_unknown_user(tmp_path, db):
