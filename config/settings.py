@@ -142,6 +142,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # Import commands (import_procedures, import_dossiers) refuse larger files before reading them.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# ... and bound what an .xlsx expands to (config/spreadsheets.py): the zip members, checked
+# before openpyxl opens the file, then the rows and columns read and the time spent reading.
+IMPORT_MAX_MEMBER_BYTES = env_int("IMPORT_MAX_MEMBER_BYTES", 64 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 128 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 200, minimum=2)
+IMPORT_MAX_SHEET_ROWS = env_int("IMPORT_MAX_SHEET_ROWS", 25_000, minimum=2)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 64, minimum=16)
+IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 60, minimum=1)
 
 # HTTPS: every flag is on when DEBUG is off, and each can be overridden by its variable.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
