@@ -261,3 +261,7 @@ FEEDBACK_RESPONSE_WORKING_DAYS_BY_CATEGORY: dict[str, int] = {}
 # Public pages (rating, feedback form, answer look-up): POSTs per client address per 10 minutes.
 FEEDBACK_PUBLIC_SUBMIT_LIMIT = env_int("FEEDBACK_PUBLIC_SUBMIT_LIMIT", 5, minimum=1)
 FEEDBACK_PUBLIC_LOOKUP_LIMIT = env_int("FEEDBACK_PUBLIC_LOOKUP_LIMIT", 20, minimum=1)
+# Guesses of a dossier's code + last 4 phone digits (/tra-cuu/ and /danh-gia/ together): per
+# client address (IPv6 by /64) per 10 minutes, and failed ones per code per hour from any address.
+PUBLIC_GUESS_LIMIT = env_int("PUBLIC_GUESS_LIMIT", 20, minimum=1)
+PUBLIC_GUESS_PER_CODE_LIMIT = env_int("PUBLIC_GUESS_PER_CODE_LIMIT", 10, minimum=1)
