@@ -144,6 +144,14 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 # Import commands (import_procedures, import_dossiers) refuse larger files before reading them.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# ... and bound what an .xlsx expands to (config/spreadsheets.py): the zip members, checked
+# before openpyxl opens the file, then the rows and columns read and the time spent reading.
+IMPORT_MAX_MEMBER_BYTES = env_int("IMPORT_MAX_MEMBER_BYTES", 64 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 128 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 200, minimum=2)
+IMPORT_MAX_SHEET_ROWS = env_int("IMPORT_MAX_SHEET_ROWS", 25_000, minimum=2)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 64, minimum=16)
+IMPORT_MAX_SECONDS = env_int("IMPORT_MAX_SECONDS", 60, minimum=1)
 
 # HTTPS: every flag is on when DEBUG is off, and each can be overridden by its variable.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -258,3 +266,7 @@ FEEDBACK_RESPONSE_WORKING_DAYS_BY_CATEGORY: dict[str, int] = {}
 # Public pages (rating, feedback form, answer look-up): POSTs per client address per 10 minutes.
 FEEDBACK_PUBLIC_SUBMIT_LIMIT = env_int("FEEDBACK_PUBLIC_SUBMIT_LIMIT", 5, minimum=1)
 FEEDBACK_PUBLIC_LOOKUP_LIMIT = env_int("FEEDBACK_PUBLIC_LOOKUP_LIMIT", 20, minimum=1)
+# Guesses of a dossier's code + last 4 phone digits (/tra-cuu/ and /danh-gia/ together): per
+# client address (IPv6 by /64) per 10 minutes, and failed ones per code per hour from any address.
+PUBLIC_GUESS_LIMIT = env_int("PUBLIC_GUESS_LIMIT", 20, minimum=1)
+PUBLIC_GUESS_PER_CODE_LIMIT = env_int("PUBLIC_GUESS_PER_CODE_LIMIT", 10, minimum=1)

@@ -16,6 +16,14 @@ from procedures.calendar import VN_TZ
 cccd_validator = RegexValidator(
     r"^(\d{9}|\d{12})$", "Số định danh phải gồm 12 chữ số (CCCD) hoặc 9 chữ số (CMND cũ)."
 )
+# A dossier code is a URL path segment (/ho-so/<code>/, /api/v1/dossiers/<code>/): letters,
+# digits and . _ - only, so that every page and link can be built for it (docs/import-dossiers.md).
+DOSSIER_CODE_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+dossier_code_validator = RegexValidator(
+    rf"^{DOSSIER_CODE_PATTERN}\Z",
+    "Mã hồ sơ chỉ gồm chữ cái không dấu, chữ số và các ký tự . _ - (không có /, #, dấu cách), "
+    "bắt đầu bằng chữ hoặc số.",
+)
 phone_validator = RegexValidator(
     r"^(0|\+84)(3|5|7|8|9|2\d)\d{8}$",
     "Số điện thoại không đúng định dạng Việt Nam (ví dụ 0912345678 hoặc +84912345678).",
@@ -69,7 +77,7 @@ class Classification(models.TextChoices):
 class Dossier(models.Model):
     """One application by one applicant for one procedure, from receipt to return."""
 
-    code = models.CharField("mã hồ sơ", max_length=40, unique=True)
+    code = models.CharField("mã hồ sơ", max_length=40, unique=True, validators=[dossier_code_validator])
     agency = models.ForeignKey(
         "procedures.Agency", on_delete=models.PROTECT, related_name="dossiers", verbose_name="cơ quan"
     )

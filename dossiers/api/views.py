@@ -15,7 +15,7 @@ from config.viewsets import FilterListsOnly
 from dossiers import services
 from dossiers.api import serializers
 from dossiers.api.filtersets import DossierFilterSet
-from dossiers.models import Dossier, DossierEvent
+from dossiers.models import DOSSIER_CODE_PATTERN, Dossier, DossierEvent
 from dossiers.permissions import ACTION_PERMISSIONS, VIEW_PERMISSION, can_act, unit_refusal
 from privacy.services import Kind as ReadKind
 from privacy.services import Source, access_record
@@ -83,6 +83,7 @@ def _resolve_procedure(user, code: str, agency_code: str | None) -> Procedure:
 
 class DossierViewSet(FilterListsOnly, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     lookup_field = "code"
+    lookup_value_regex = DOSSIER_CODE_PATTERN  # codes may hold dots (DRF's default refuses them)
     filterset_class = DossierFilterSet
     ordering_fields = ["received_at", "due_at", "code"]
     permission_classes = [DossierPermission]

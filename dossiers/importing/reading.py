@@ -2,8 +2,8 @@
 
 `read_tracking_book` opens the file, refuses what is not an .xlsx workbook, maps the header row
 to column keys (by key, Vietnamese header or alias) and keeps every non-empty row below it as a
-`SheetRow`, up to `MAX_ROWS` rows. A date cell whose format shows no time is kept as a
-`DateCell`.
+`SheetRow`, up to `MAX_ROWS` rows, within the bounds of config/spreadsheets.py. A date cell
+whose format shows no time is kept as a `DateCell`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from openpyxl import load_workbook
-
+from config.spreadsheets import WorkbookTooLarge, bounded_rows, open_bounded_workbook
 from config.text import fold
 from dossiers.importing import layout
 from dossiers.importing.cells import DateCell, _is_empty
@@ -90,13 +89,15 @@ def read_tracking_book(path_or_file) -> TrackingBook:
                 )
             if not signature.startswith(b"PK"):
                 raise _not_xlsx()
-            workbook = load_workbook(handle, read_only=True, data_only=True)
+            workbook = open_bounded_workbook(handle)
             try:
                 return _read_sheet(workbook)
             finally:
                 workbook.close()
     except DossierImportError:
         raise
+    except WorkbookTooLarge as exc:
+        raise DossierImportError.whole_file(str(exc)) from exc
     except Exception as exc:  # openpyxl raises many kinds of error for a file that is not xlsx
         raise _not_xlsx() from exc
 
@@ -112,8 +113,7 @@ def _read_sheet(workbook) -> TrackingBook:
     if not workbook.worksheets:
         raise DossierImportError.whole_file("tệp không có trang tính nào.")
     sheet = workbook.worksheets[0]
-    sheet.reset_dimensions()  # files not written by Excel often carry wrong dimensions
-    lines = sheet.iter_rows()
+    lines = bounded_rows(sheet)
     header = [cell.value for cell in next(lines, ())]
     columns, ignored = _map_header(header)
 

@@ -9,6 +9,7 @@ result-ready and returned instants. It collects every problem and raises them to
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,8 +21,13 @@ from dossiers.importing.cells import Moment, _is_empty, _text, normalise_phone, 
 from dossiers.importing.errors import DossierImportError, RowError, _BadValue
 from dossiers.importing.layout import _ADDRESS_MAX, _CODE_MAX, _NAME_MAX, DEFAULT_CLOSING, DEFAULT_OPENING, HEADERS
 from dossiers.importing.reading import SheetRow, TrackingBook
+from dossiers.models import DOSSIER_CODE_PATTERN
 from procedures.calendar import VN_TZ
 from procedures.models import Agency, Procedure
+
+# The code becomes a URL path segment: anything else would make its pages unreachable and the
+# lists that link to it fail (docs/import-dossiers.md).
+_URL_SAFE_CODE = re.compile(DOSSIER_CODE_PATTERN)
 
 
 @dataclass
@@ -118,6 +124,14 @@ class _RowValidator:
         n = row.number
 
         code = self.required_text(row, "code", _CODE_MAX)
+        if code is not None and not _URL_SAFE_CODE.fullmatch(code):
+            self.error(
+                n,
+                "code",
+                f"mã hồ sơ '{code}' chỉ được gồm chữ cái không dấu, chữ số và các ký tự . _ - "
+                "(không có /, #, dấu cách), bắt đầu bằng chữ hoặc số.",
+            )
+            code = None
         if code is not None:
             if code in self.first_row_of:
                 self.error(n, "code", f"mã hồ sơ '{code}' trùng với dòng {self.first_row_of[code]}.")

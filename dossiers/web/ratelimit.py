@@ -41,8 +41,25 @@ def client_address(request) -> str | None:
 
 
 def client_ip(request) -> str:
-    """`client_address`, as a key for the rate limiter."""
-    return client_address(request) or "unknown"
+    """`client_address`, as a key for the rate limiter: an IPv6 client by its /64 prefix.
+
+    One subscriber is given a whole /64 and can pick any address in it, so counting full IPv6
+    addresses would give them 2^64 budgets.
+    """
+    address = client_address(request)
+    if address is None:
+        return "unknown"
+    parsed = ipaddress.ip_address(address)
+    if parsed.version == 6:
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return address
+
+
+def _cache_key(scope: str, key: str) -> str:
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # any key is a safe cache key
+    return f"ratelimit:{scope}:{digest}"
 
 
 def too_many_attempts(*, scope: str, key: str, limit: int, window_seconds: int) -> bool:
@@ -50,8 +67,7 @@ def too_many_attempts(*, scope: str, key: str, limit: int, window_seconds: int) 
 
     The window opens at the first attempt and lasts `window_seconds`.
     """
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # any key is a safe cache key
-    cache_key = f"ratelimit:{scope}:{digest}"
+    cache_key = _cache_key(scope, key)
     if cache.add(cache_key, 1, timeout=window_seconds):
         count = 1
     else:
@@ -61,3 +77,46 @@ def too_many_attempts(*, scope: str, key: str, limit: int, window_seconds: int) 
             cache.add(cache_key, 1, timeout=window_seconds)
             count = 1
     return count > limit
+
+
+# ---------------------------------------------------------------- guessing a dossier's phone digits
+# /tra-cuu/ and /danh-gia/ both accept a dossier code with the last 4 digits of the applicant's
+# phone: 10,000 combinations per code. They share one budget per client address, and the
+# failed guesses on one code are counted across every address, so the combinations of one code
+# cannot be walked from many addresses either (docs/feedback.md).
+GUESS_WINDOW_SECONDS = 10 * 60
+CODE_WINDOW_SECONDS = 60 * 60
+ADDRESS_REFUSAL = "Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau 10 phút."
+CODE_REFUSAL = (
+    "Mã hồ sơ này đã bị nhập sai số điện thoại quá nhiều lần nên tạm khóa tra cứu. "
+    "Vui lòng thử lại sau 1 giờ hoặc liên hệ bộ phận một cửa."
+)
+
+
+def _code_key(code: str) -> str:
+    return (code or "").strip().upper()  # the look-ups match codes without regard to case
+
+
+def phone_guess_refusal(request, code: str) -> tuple[str, int] | None:
+    """Count one guess of this address; (message, retry-after seconds) when it must be refused.
+
+    Refused once the address has guessed more than settings.PUBLIC_GUESS_LIMIT times in 10
+    minutes on either page, or the code has had PUBLIC_GUESS_PER_CODE_LIMIT failed guesses in
+    the hour, from any address.
+    """
+    if too_many_attempts(
+        scope="dossier-guess", key=client_ip(request), limit=settings.PUBLIC_GUESS_LIMIT,
+        window_seconds=GUESS_WINDOW_SECONDS,
+    ):
+        return ADDRESS_REFUSAL, GUESS_WINDOW_SECONDS
+    if cache.get(_cache_key("dossier-guess-code", _code_key(code)), 0) >= settings.PUBLIC_GUESS_PER_CODE_LIMIT:
+        return CODE_REFUSAL, CODE_WINDOW_SECONDS
+    return None
+
+
+def count_failed_guess(code: str) -> None:
+    """One wrong (code, digits) pair, counted against the code for an hour."""
+    too_many_attempts(
+        scope="dossier-guess-code", key=_code_key(code), limit=settings.PUBLIC_GUESS_PER_CODE_LIMIT,
+        window_seconds=CODE_WINDOW_SECONDS,
+    )

@@ -35,14 +35,12 @@ from dossiers.history import HISTORY_PERMISSION, dossier_history
 from dossiers.models import Dossier, DossierEvent, Status
 from dossiers.permissions import VIEW_PERMISSION, can_act, can_act_at_all, permitted_actions, unit_refusal
 from dossiers.web import forms
-from dossiers.web.ratelimit import client_ip, too_many_attempts
+from dossiers.web.ratelimit import count_failed_guess, phone_guess_refusal
 from privacy.services import Kind as ReadKind
 from privacy.services import access_record
 
 E = DossierEvent.Type
 PAGE_SIZE = 25
-LOOKUP_LIMIT = 20  # attempts per client address ...
-LOOKUP_WINDOW_SECONDS = 10 * 60  # ... per this many seconds
 
 
 @dataclass(frozen=True)
@@ -353,15 +351,17 @@ def lookup(request):
     if request.method == "GET":
         form = forms.LookupForm(initial={"ma": request.GET.get("ma", "")})
         return render(request, "dossiers/lookup.html", {"form": form})
-    if too_many_attempts(
-        scope="lookup", key=client_ip(request), limit=LOOKUP_LIMIT, window_seconds=LOOKUP_WINDOW_SECONDS
-    ):
-        response = render(request, "dossiers/lookup.html", {"form": forms.LookupForm(), "limited": True}, status=429)
-        response["Retry-After"] = str(LOOKUP_WINDOW_SECONDS)
+    refusal = phone_guess_refusal(request, request.POST.get("ma", ""))
+    if refusal:
+        message, retry_after = refusal
+        response = render(request, "dossiers/lookup.html", {"form": forms.LookupForm(), "limited": message}, status=429)
+        response["Retry-After"] = str(retry_after)
         return response
     form = forms.LookupForm(request.POST)
     found, not_found = None, False
     if form.is_valid():
         found = _find_public(form.cleaned_data["ma"], form.cleaned_data["sdt"])
         not_found = found is None
+        if not_found:
+            count_failed_guess(form.cleaned_data["ma"])
     return render(request, "dossiers/lookup.html", {"form": form, "found": found, "not_found": not_found})

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from config.exceptions import ConflictError
 from dossiers.models import Dossier, Status
 from dossiers.web.forms import LookupForm, add_service_errors
-from dossiers.web.ratelimit import client_ip, too_many_attempts
+from dossiers.web.ratelimit import client_ip, count_failed_guess, phone_guess_refusal, too_many_attempts
 from feedback import selectors, services
 from feedback.models import FeedbackItem, SatisfactionRating
 from feedback.web.forms import FeedbackLookupForm, PublicFeedbackForm, ScoresForm, initial_scores
@@ -43,15 +43,18 @@ def rate(request):
     template = "feedback/public_rate.html"
     if request.method == "GET":
         return render(request, template, {"lookup": LookupForm(initial={"ma": request.GET.get("ma", "")})})
-    limit = settings.FEEDBACK_PUBLIC_LOOKUP_LIMIT
-    limited = _limited(request, "feedback-rate", limit, template, {"lookup": LookupForm()})
-    if limited:
-        return limited
+    refusal = phone_guess_refusal(request, request.POST.get("ma", ""))  # one budget with /tra-cuu/
+    if refusal:
+        message, retry_after = refusal
+        response = render(request, template, {"lookup": LookupForm(), "limited": message}, status=429)
+        response["Retry-After"] = str(retry_after)
+        return response
     lookup = LookupForm(request.POST)
     if not lookup.is_valid():
         return render(request, template, {"lookup": lookup})
     dossier = selectors.dossier_for_public_rating(lookup.cleaned_data["ma"], lookup.cleaned_data["sdt"])
     if dossier is None:
+        count_failed_guess(lookup.cleaned_data["ma"])
         return render(request, template, {"lookup": lookup, "not_found": True})
     context = {"lookup": lookup, "dossier": dossier}
     if dossier.status != Status.RETURNED:

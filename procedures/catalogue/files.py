@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from config.spreadsheets import WorkbookTooLarge, bounded_rows, open_bounded_workbook
 from config.text import fold
 from procedures.catalogue.layout import (
     CATALOGUE_COLUMNS,
@@ -39,15 +39,19 @@ def _not_xlsx(exc: Exception) -> CatalogueError:
 def read_catalogue_xlsx(path_or_file) -> list[dict]:
     """Rows of the first data sheet as dicts keyed by column key, each with its Excel row number."""
     try:
-        workbook = load_workbook(path_or_file, read_only=True, data_only=True)
+        workbook = open_bounded_workbook(path_or_file)
     except FileNotFoundError as exc:
         raise CatalogueError.whole_file(_("không tìm thấy tệp '%s'.") % path_or_file) from exc
+    except WorkbookTooLarge as exc:
+        raise CatalogueError.whole_file(str(exc)) from exc
     except Exception as exc:  # openpyxl raises many kinds of error for a file that is not xlsx
         raise _not_xlsx(exc) from exc
     try:
         return _read_sheet(workbook)
     except CatalogueError:
         raise
+    except WorkbookTooLarge as exc:
+        raise CatalogueError.whole_file(str(exc)) from exc
     except Exception as exc:  # a damaged sheet inside a valid zip
         raise _not_xlsx(exc) from exc
     finally:
@@ -59,8 +63,7 @@ def _read_sheet(workbook) -> list[dict]:
     if not sheets:
         raise CatalogueError.whole_file(_("tệp không có trang tính dữ liệu nào."))
     sheet = sheets[0]
-    sheet.reset_dimensions()  # files not written by Excel often carry wrong dimensions
-    lines = sheet.iter_rows(values_only=True)
+    lines = bounded_rows(sheet, values_only=True)
     header = next(lines, None) or ()
     columns = _map_header(header)
 

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import Workbook
+from rest_framework.test import APIClient
 
 from dossiers import importing
 from dossiers.importing import normalise_phone, parse_channel, parse_moment
@@ -263,11 +264,23 @@ def test_every_error_is_reported_with_row_and_column(tmp_path, head, procedure):
 
 
 def test_user_without_backdate_permission_is_refused(tmp_path, officer, good_rows):
-    message, err = run_failing(make_book(tmp_path, good_rows), officer.username)
+    message, _err = run_failing(make_book(tmp_path, good_rows), officer.username)
 
-    assert "không có quyền nhập hồ sơ giấy với thời điểm trong quá khứ" in err
-    assert message.startswith("Có 1 lỗi")
+    assert message == (
+        "Tài khoản 'motcua' không có quyền nhập hồ sơ giấy với thời điểm trong quá khứ "
+        "(dossiers.backdate_dossier). Không có hồ sơ nào được ghi."
+    )
     assert Dossier.objects.count() == 0
+
+
+def test_user_without_intake_permission_is_refused_before_reading(tmp_path, agency):
+    from accounts.roles import SPECIALIST
+
+    specialist = factories.staff(agency=agency, roles=[SPECIALIST], username="chuyenvien")
+    message, _err = run_failing(tmp_path / "chua-co.xlsx", specialist.username)
+
+    assert message.startswith("Tài khoản 'chuyenvien' không có quyền tiếp nhận hồ sơ.")
+    assert message.endswith("Không có hồ sơ nào được ghi.")
 
 
 def test_unknown_user(tmp_path, db):
@@ -505,3 +518,49 @@ def test_a_failed_import_gives_its_reserved_book_lines_back(tmp_path, head, proc
     assert failed.value.errors[0].row == 4 and failed.value.notes == []
     assert not Dossier.objects.filter(code__in=["SO-0001", "SO-0002"]).exists()
     assert factories.receive_dossier(procedure=procedure, actor=head).book_line == 1  # no gap
+
+
+
+def test_codes_a_url_cannot_carry_are_refused_with_their_row(tmp_path, head, procedure):
+    """`SGDDT/2026/0001` or `<b>SG</b>#1` would be stored, then 404 on their page and a 500 on
+    every list linking to them."""
+    rows = [
+        row(procedure, code="SGDDT/2026/0001"),
+        row(procedure, code="<b>SG</b>#1"),
+        row(procedure, code="SO 3"),
+        row(procedure, code="000.00.12.H54-261120-0001"),
+    ]
+    message, err = run_failing(make_book(tmp_path, rows), head.username)
+
+    rule = (
+        "chỉ được gồm chữ cái không dấu, chữ số và các ký tự . _ - (không có /, #, dấu cách), "
+        "bắt đầu bằng chữ hoặc số."
+    )
+    assert err.splitlines() == [
+        f"Dòng 2, cột Mã hồ sơ: mã hồ sơ 'SGDDT/2026/0001' {rule}",
+        f"Dòng 3, cột Mã hồ sơ: mã hồ sơ '<b>SG</b>#1' {rule}",
+        f"Dòng 4, cột Mã hồ sơ: mã hồ sơ 'SO 3' {rule}",
+    ]
+    assert message.startswith("Có 3 lỗi")
+    assert Dossier.objects.count() == 0
+
+
+def test_a_dotted_code_is_imported_and_reachable(tmp_path, head, procedure, client):
+    code = "000.00.12.H54-261120-0001"
+    run(make_book(tmp_path, [row(procedure, code=code)]), head)
+
+    client.force_login(head)
+    assert client.get(f"/ho-so/{code}/").status_code == 200
+    api = APIClient()
+    api.force_authenticate(head)
+    assert api.get(f"/api/v1/dossiers/{code}/").json()["code"] == code
+
+
+@pytest.mark.parametrize("code", ["SGDDT/2026/0001", "<b>SG</b>#1", "SO 1", "-SO", "SO%1", "SỐ-1"])
+def test_the_model_refuses_a_code_a_url_cannot_carry(code, procedure, head):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as excinfo:
+        factories.receive_dossier(procedure=procedure, actor=head, code=code)
+    assert "Mã hồ sơ chỉ gồm chữ cái không dấu" in str(excinfo.value)
+    assert Dossier.objects.count() == 0

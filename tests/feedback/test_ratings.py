@@ -276,7 +276,7 @@ def test_public_rating_of_an_unreturned_dossier_is_409(client, procedure, office
 
 
 def test_public_rating_is_rate_limited(client, returned_dossier, settings):
-    settings.FEEDBACK_PUBLIC_LOOKUP_LIMIT = 3
+    settings.PUBLIC_GUESS_LIMIT = 3
     for _ in range(3):
         assert client.post("/danh-gia/", public_post(returned_dossier.code, digits="0000")).status_code == 200
     blocked = client.post("/danh-gia/", public_post(returned_dossier.code, **SCORES))

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from config.files import refuse_huge_file
-from dossiers.importing import DossierImportError, import_dossiers, read_tracking_book
+from dossiers.importing import DossierImportError, check_user, import_dossiers, read_tracking_book
 
 SHOWN_SKIPPED = 20  # codes listed by name in the summary; all of them with --verbosity 2
 
@@ -94,6 +94,12 @@ class Command(BaseCommand):
     def _user(self, username: str):
         User = get_user_model()
         try:
-            return User.objects.get(**{User.USERNAME_FIELD: username})
+            user = User.objects.get(**{User.USERNAME_FIELD: username})
         except User.DoesNotExist:
             raise CommandError(f"Không có người dùng '{username}'.") from None
+        try:
+            check_user(user)  # before reading the file: history must name someone who may do this
+        except DossierImportError as exc:
+            problems = " ".join(error.message[:1].upper() + error.message[1:] for error in exc.errors)
+            raise CommandError(f"{problems} Không có hồ sơ nào được ghi.") from exc
+        return user
