@@ -254,3 +254,8 @@ FEEDBACK_RESPONSE_WORKING_DAYS_BY_CATEGORY: dict[str, int] = {}
 # Public pages (rating, feedback form, answer look-up): POSTs per client address per 10 minutes.
 FEEDBACK_PUBLIC_SUBMIT_LIMIT = env_int("FEEDBACK_PUBLIC_SUBMIT_LIMIT", 5, minimum=1)
 FEEDBACK_PUBLIC_LOOKUP_LIMIT = env_int("FEEDBACK_PUBLIC_LOOKUP_LIMIT", 20, minimum=1)
+
+# Personal data (Law 91/2025/QH15, Decree 356/2025; docs/privacy.md). Years a closed dossier keeps
+# its applicant's personal data; `anonymise_dossiers` replaces it afterwards. Set it to the
+# agency's archive schedule (danh mục hồ sơ, thời hạn bảo quản) for one-stop dossiers.
+PERSONAL_DATA_RETENTION_YEARS = env_int("PERSONAL_DATA_RETENTION_YEARS", 5, minimum=1)
