@@ -90,3 +90,22 @@ def test_refuses_without_a_key_or_the_right_account(tmp_path, held, agency):
     with pytest.raises(CommandError, match="không có quyền xem hồ sơ"):
         call_command("export_personal_data", user="quantri", phone=PHONE)
     assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_export_reads_in_a_fixed_number_of_queries(held, head, procedure):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from privacy.subject import personal_data_held
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            personal_data_held(user=head, phone=PHONE)
+        return len(queries)
+
+    personal_data_held(user=head, phone=PHONE)  # loads the account's profile (its agency) once
+    few = count()
+    for _ in range(4):
+        dossier = factories.receive_dossier(procedure=procedure, actor=head, applicant_phone=PHONE)
+        services.dossier_transfer(dossier=dossier, actor=head, to_unit="Phòng B", note="Chuyển")
+    assert count() == few == 5  # dossiers, their events, their reads, feedback items, survey calls
