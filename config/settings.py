@@ -270,3 +270,8 @@ FEEDBACK_PUBLIC_LOOKUP_LIMIT = env_int("FEEDBACK_PUBLIC_LOOKUP_LIMIT", 20, minim
 # client address (IPv6 by /64) per 10 minutes, and failed ones per code per hour from any address.
 PUBLIC_GUESS_LIMIT = env_int("PUBLIC_GUESS_LIMIT", 20, minimum=1)
 PUBLIC_GUESS_PER_CODE_LIMIT = env_int("PUBLIC_GUESS_PER_CODE_LIMIT", 10, minimum=1)
+
+# Personal data (Law 91/2025/QH15, Decree 356/2025; docs/privacy.md). Years a closed dossier keeps
+# its applicant's personal data; `anonymise_dossiers` replaces it afterwards. Set it to the
+# agency's archive schedule (danh mục hồ sơ, thời hạn bảo quản) for one-stop dossiers.
+PERSONAL_DATA_RETENTION_YEARS = env_int("PERSONAL_DATA_RETENTION_YEARS", 5, minimum=1)

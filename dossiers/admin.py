@@ -3,6 +3,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from accounts.admin_scoping import AgencyScopedAdmin
 from dossiers.models import Dossier, DossierEvent
+from privacy.services import Kind as ReadKind
+from privacy.services import access_record
 
 
 class DossierEventInline(admin.TabularInline):
@@ -32,3 +34,16 @@ class DossierAdmin(AgencyScopedAdmin, SimpleHistoryAdmin):
         "status", "paused_at", "result_ready_at", "returned_at", "closed_at", "supplement_count",
         "supplement_rule_breached", "book_volume", "book_line", "current_unit",
     ]
+
+    def _log_read(self, request, object_id) -> None:
+        dossier = self.get_object(request, object_id)  # None (then 404/redirect) outside the user's queryset
+        if dossier is not None and request.method == "GET":
+            access_record(request=request, kind=ReadKind.ADMIN_PAGE, dossier=dossier)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._log_read(request, object_id)  # the full record: personal data read
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._log_read(request, object_id)  # every past value of the personal data
+        return super().history_view(request, object_id, extra_context)

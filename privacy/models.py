@@ -41,6 +41,7 @@ class PersonalDataAccess(models.Model):
         LETTER_PRINT = "letter_print", "Bản in phiếu xin lỗi (Mẫu 04)"
         LETTER_DOCX = "letter_docx", "Tệp .docx phiếu xin lỗi"
         FEEDBACK_PAGE = "feedback_page", "Trang phản ánh, kiến nghị"
+        ADMIN_PAGE = "admin_page", "Trang quản trị hồ sơ"
         API_DETAIL = "api_detail", "API: chi tiết hồ sơ"
         SURVEY_EXPORT = "survey_export", "Danh sách khảo sát (.xlsx)"
         TRACKING_BOOK = "tracking_book", "Sổ theo dõi hồ sơ (.xlsx)"

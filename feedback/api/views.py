@@ -167,6 +167,13 @@ class FeedbackItemViewSet(FilterListsOnly, mixins.ListModelMixin, mixins.Retriev
     def get_serializer_class(self):
         return serializers.FeedbackItemSerializer if self.action == "list" else serializers.FeedbackItemDetailSerializer
 
+    def retrieve(self, request, *args, **kwargs):
+        item = self.get_object()
+        access_record(
+            request=request, kind=ReadKind.FEEDBACK_PAGE, agency_id=item.agency_id, subject=item.code, source=Source.API
+        )
+        return Response(self.get_serializer(item).data)
+
     def _respond(self, item, code=status.HTTP_200_OK):
         item = self.get_queryset().prefetch_related("events__actor").get(pk=item.pk)
         return Response(serializers.FeedbackItemDetailSerializer(item).data, status=code)

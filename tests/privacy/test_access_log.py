@@ -279,3 +279,31 @@ def test_only_administrators_read_the_log_and_only_their_agencys_rows(head_web, 
     assert change.status_code in (302, 404)  # another agency's row: not found
     assert client.post(f"/admin/privacy/personaldataaccess/{row.pk}/delete/").status_code in (302, 403, 404)
     assert PersonalDataAccess.objects.filter(pk=row.pk).exists()
+
+
+def test_admin_change_and_history_pages_of_a_dossier_are_logged(agency, dossier):
+    from django.test import Client
+
+    superuser = factories.UserFactory(is_staff=True, is_superuser=True, username="goc")
+    client = Client()
+    client.force_login(superuser)
+    for suffix in ("change/", "history/"):
+        assert client.get(f"/admin/dossiers/dossier/{dossier.pk}/{suffix}").status_code == 200
+    rows = list(PersonalDataAccess.objects.order_by("id"))
+    assert [(row.kind, row.dossier_code, row.username) for row in rows] == [(Kind.ADMIN_PAGE, dossier.code, "goc")] * 2
+    assert client.get("/admin/dossiers/dossier/").status_code == 200  # the list logs nothing
+    assert PersonalDataAccess.objects.count() == 2
+
+
+def test_feedback_item_api_detail_is_logged_and_the_list_is_not(head_api, agency, head):
+    from feedback.services.items import feedback_receive
+
+    item = feedback_receive(
+        agency=agency, channel="counter", category="comment", content="Góp ý", contact_name="Lê Văn Bình",
+        contact_phone="0912000111", actor=head,
+    ).item
+    assert head_api.get("/api/v1/feedback-items/").status_code == 200
+    assert not PersonalDataAccess.objects.exists()
+    assert head_api.get(f"/api/v1/feedback-items/{item.code}/").json()["contact_name"] == "Lê Văn Bình"
+    row = _only_row()
+    assert (row.kind, row.source, row.subject) == (Kind.FEEDBACK_PAGE, "api", item.code)
