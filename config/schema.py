@@ -3,7 +3,9 @@ generated schema is too strict."""
 
 from __future__ import annotations
 
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from csp.decorators import csp_update
+from django.utils.decorators import method_decorator
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.renderers import JSONRenderer
 
 TIME_PATTERN = r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
@@ -46,9 +48,24 @@ class SchemaView(JsonErrors, SpectacularAPIView):
     pass
 
 
-class SwaggerView(JsonErrors, SpectacularSwaggerView):
-    pass
+# The documentation pages are the only ones that loosen the Content-Security-Policy, and only for
+# what their bundled viewers do at run time; neither runs an inline script (see docs/deployment.md).
+@method_decorator(csp_update({"img-src": ["data:"]}), name="dispatch")
+class SwaggerView(JsonErrors, SpectacularSwaggerSplitView):
+    """Swagger UI with its start-up script served by this view (`?script`), not inline; its
+    stylesheet draws icons as data: images."""
+
+    template_name = "api_docs/swagger_ui.html"
 
 
+@method_decorator(
+    csp_update({"style-src": ["'unsafe-inline'"], "img-src": ["data:"], "worker-src": ["blob:"]}), name="dispatch"
+)
 class RedocView(JsonErrors, SpectacularRedocView):
-    pass
+    """Redoc, started from its `<redoc spec-url>` element. Its bundle writes its styles into
+    <style> elements (styled-components), draws icons as data: images and searches in a blob:
+    worker, which CSP has to allow; scripts stay 'self' only. Its "powered by" logo from
+    cdn.redoc.ly stays refused (the bundle then leaves it out): the page loads nothing from
+    another origin."""
+
+    template_name = "api_docs/redoc.html"

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.SecurityHeadersMiddleware",  # Permissions-Policy; no-store for signed-in users
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy, see CONTENT_SECURITY_POLICY
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.middleware_input.RefuseNulMiddleware",  # NUL in a path, query or body: 400 before any lookup
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -167,6 +168,25 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# Content-Security-Policy (django-csp): only this origin's own files run, style or load. The
+# pages carry no inline <script>, style= or on*= handler; their behaviour lives in static
+# files (dossiers/static/dossiers/*.js) and their data in data-* attributes or json_script.
+# Only the API documentation pages loosen it, on their own views (config/schema.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
 
 # Email: EMAIL_URL (smtp://user:password@host:587, smtp+ssl://…:465, console://), else the
 # EMAIL_HOST/EMAIL_PORT/… variables; the console in development.

@@ -6,6 +6,10 @@ DEBUG off on a free port of 127.0.0.1. It is stopped in the fixture's finalizer 
 happens. The run folder (database, server log, screenshots of failures) is removed after a
 green run and kept, with its path printed, after a red one.
 
+Every page opened through `office` reports the Content-Security-Policy violations it meets
+(the browser's `securitypolicyviolation` events), and a scenario during which any page met one
+fails: the pages carry no inline script or style, and none must creep back in.
+
 Chromium is the system one (`E2E_CHROMIUM`, default /usr/bin/chromium, installed by
 `e2e/install-browser.sh`); Playwright's own browser download is never used.
 """
@@ -181,13 +185,27 @@ def browser() -> Iterator[Browser]:
         chromium.close()
 
 
+# Runs in every page before its own scripts; the event fires for each blocked script, style,
+# handler or load, and reaches Python through the binding, whatever page the tab has moved to.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.effectiveDirective} refused ${event.blockedURI || "inline"} ` +
+    `(${event.sourceFile || event.documentURI}:${event.lineNumber})`
+  );
+});
+"""
+
+
 @dataclass
 class Office:
-    """Opens pages as a given user (or anonymously) at a given viewport; closes them afterwards."""
+    """Opens pages as a given user (or anonymously) at a given viewport; closes them afterwards.
+    Every Content-Security-Policy violation that any of its pages meets is kept in `csp_violations`."""
 
     browser: Browser
     server: Server
     contexts: list[BrowserContext] = field(default_factory=list)
+    csp_violations: list[str] = field(default_factory=list)
 
     def page(self, username: str | None = None, *, viewport: dict[str, int] = PC) -> Page:
         phone = viewport == PHONE
@@ -201,6 +219,8 @@ class Office:
             accept_downloads=True,
         )
         context.set_default_timeout(10_000)
+        context.expose_binding("reportCspViolation", lambda source, text: self.csp_violations.append(text))
+        context.add_init_script(REPORT_CSP_VIOLATIONS)
         self.contexts.append(context)
         page = context.new_page()
         if username:
@@ -222,6 +242,7 @@ def office(browser: Browser, server: Server, request: pytest.FixtureRequest) -> 
                     page.screenshot(path=str(folder / f"{request.node.name}-{index}-{number}.png"), full_page=True)
     for context in office.contexts:
         context.close()
+    assert not office.csp_violations, "Content-Security-Policy violations:\n" + "\n".join(office.csp_violations)
 
 
 @pytest.fixture(scope="session")

@@ -468,7 +468,8 @@ def test_on_time_series_over_twelve_official_months(agency, head):
     assert values["T02/2026"] == ("0", "0", "–")
     assert series[0][1] == "Tháng 12/2025"
     html = response.content.decode()
-    assert '<svg id="on-time-chart"' in html and "<script" not in html.split('id="main"', 1)[1]
+    main = html.split('id="main"', 1)[1].split("</main>", 1)[0]  # base.html's site-wide app.js is outside
+    assert '<svg id="on-time-chart"' in main and "<script" not in main
     assert 'data-label="T01/2026" data-value="50,0%"' in html
     assert html.count("<rect ") == 4  # one bar per month with settled dossiers
 
