@@ -1,5 +1,9 @@
-"""A user's API tokens die with their password: a change of password, an unusable password,
-or deactivation revokes them, wherever the change was made (admin, command, shell)."""
+"""The accounts app's receivers.
+
+A user's API tokens die with their password: a change of password, an unusable password, or
+deactivation revokes them, wherever the change was made (admin, command, shell). A login stamps
+the session for its time limits (accounts.sessions).
+"""
 
 from __future__ import annotations
 
