@@ -22,6 +22,9 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.CALENDAR_VERSION_CHECK_SECONDS = 0
+    # Tests move the clock days ahead to reach deadlines with a signed-in client: sessions do not
+    # time out unless a test asks (tests/accounts/test_sessions.py sets the real limits).
+    settings.SESSION_IDLE_TIMEOUT = settings.SESSION_COOKIE_AGE = 365 * 24 * 3600
     # whitenoise warns that STATIC_ROOT is missing until `collectstatic` has run; tests never need it.
     config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
 

@@ -28,6 +28,16 @@ def test_pages_and_api_with_personal_data_are_not_stored(client, officer, dossie
         assert response["Cache-Control"] == "private, no-store", path
 
 
+def test_api_answers_to_a_token_are_not_stored(officer, dossier):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {factories.api_key(officer)}")
+    response = client.get("/api/v1/dossiers/")
+    assert response.status_code == 200 and response.json()["count"] == 1
+    assert response["Cache-Control"] == "private, no-store"
+
+
 def test_anonymous_public_answers_keep_their_own_caching(client):
     response = client.get("/api/v1/health/")
     assert response.status_code == 200
