@@ -22,6 +22,30 @@ procedure_code_validator = RegexValidator(
 )
 
 
+def agency_change_refused(instance, agency_id) -> str | None:
+    """Why `instance` (a Field or a Procedure) may not move to `agency_id`, or None if it may.
+
+    Dossiers, reports and letters read an entry's agency through it: once anything refers to
+    the entry, moving it would split its rows between two agencies (Biểu 06 then fails).
+    """
+    if instance.pk is None:
+        return None
+    stored = type(instance)._base_manager.filter(pk=instance.pk).values_list("agency_id", flat=True).first()
+    if stored is None or stored == agency_id:
+        return None
+    holders = [
+        str(relation.related_model._meta.verbose_name_plural)
+        for relation in instance._meta.related_objects
+        if relation.related_model._base_manager.filter(**{relation.field.name: instance.pk}).exists()
+    ]
+    if not holders:
+        return None
+    return (
+        f"Không đổi được cơ quan của {instance._meta.verbose_name} này vì đã có {', '.join(holders)} "
+        "gắn với nó. Hãy tạo mục mới ở cơ quan kia."
+    )
+
+
 class CountingConvention(models.TextChoices):
     FROM_RECEIPT = "from_receipt", "Tính từ thời điểm tiếp nhận"
     NEXT_WORKING_DAY = "next_working_day", "Tính từ ngày làm việc tiếp theo"
@@ -100,6 +124,11 @@ class Field(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        reason = agency_change_refused(self, self.agency_id)
+        if reason:
+            raise ValidationError({"agency": reason})
+
 
 class Procedure(models.Model):
     """An administrative procedure (TTHC) as published, handled by one agency."""
@@ -159,6 +188,9 @@ class Procedure(models.Model):
         return f"{self.code} – {self.name}"
 
     def clean(self) -> None:
+        reason = agency_change_refused(self, self.agency_id)
+        if reason:
+            raise ValidationError({"agency": reason})
         if self.field_id and self.agency_id and self.field.agency_id != self.agency_id:
             raise ValidationError({"field": "Lĩnh vực không thuộc cơ quan của thủ tục."})
 

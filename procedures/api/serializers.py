@@ -1,7 +1,16 @@
 from rest_framework import serializers
 
 from accounts.scoping import sees_all_agencies, user_agency
-from procedures.models import Agency, CalendarOverride, Field, Procedure
+from procedures.models import Agency, CalendarOverride, Field, Procedure, agency_change_refused
+
+
+def agency_stays(serializer, attrs) -> None:
+    """A field's or a procedure's agency is fixed once anything refers to it (a 400 naming why)."""
+    if serializer.instance is not None and "agency" in attrs:
+        reason = agency_change_refused(serializer.instance, attrs["agency"].pk)
+        if reason:
+            raise serializers.ValidationError({"agency": reason})
+
 
 OTHER_AGENCY = "Anh/chị chỉ quản lý danh mục của cơ quan mình ({own})."
 GLOBAL_OVERRIDE = "Điều chỉnh lịch áp dụng cho mọi cơ quan do quản trị cấp tỉnh đặt; hãy chọn cơ quan của mình."
@@ -49,6 +58,10 @@ class FieldSerializer(serializers.ModelSerializer):
 
     validate_agency = agency_in_scope
 
+    def validate(self, attrs):
+        agency_stays(self, attrs)
+        return attrs
+
 
 class ProcedureSerializer(serializers.ModelSerializer):
     agency = serializers.SlugRelatedField(slug_field="code", queryset=Agency.objects.all())
@@ -72,6 +85,7 @@ class ProcedureSerializer(serializers.ModelSerializer):
     validate_agency = agency_in_scope
 
     def validate(self, attrs):
+        agency_stays(self, attrs)
         agency = attrs.get("agency", getattr(self.instance, "agency", None))
         field = attrs.get("field", getattr(self.instance, "field", None))
         if agency and field and field.agency_id != agency.id:
