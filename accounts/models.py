@@ -8,6 +8,8 @@ from django.db import models
 from simple_history import register
 from simple_history.models import HistoricalRecords
 
+from config.text import CLEAN_TEXT
+
 
 class StaffProfile(models.Model):
     """The agency a user acts for. Without a profile a non-superuser sees no agency's data."""
@@ -23,9 +25,12 @@ class StaffProfile(models.Model):
         related_name="staff",
         verbose_name="cơ quan",
     )
-    unit = models.CharField("bộ phận", max_length=100, blank=True, help_text="Ví dụ: Bộ phận Một cửa, Phòng Khảo thí.")
-    position = models.CharField("chức vụ", max_length=100, blank=True)
-    phone = models.CharField("điện thoại", max_length=32, blank=True)
+    unit = models.CharField(
+        "bộ phận", validators=CLEAN_TEXT, max_length=100, blank=True,
+        help_text="Ví dụ: Bộ phận Một cửa, Phòng Khảo thí."
+    )
+    position = models.CharField("chức vụ", validators=CLEAN_TEXT, max_length=100, blank=True)
+    phone = models.CharField("điện thoại", validators=CLEAN_TEXT, max_length=32, blank=True)
     province_wide = models.BooleanField(
         "xem mọi cơ quan", default=False, help_text="Cấp tỉnh: xem được hồ sơ của mọi cơ quan."
     )

@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from apology_letters.models import ApologyLetter
+from config.text import strip_control_characters
 from procedures.calendar import VN_TZ
 from procedures.models import Agency
 
@@ -204,13 +205,13 @@ def _line(container, text: str = "", *, size: float = 14, bold=False, italic=Fal
     paragraph.paragraph_format.space_after = Pt(after)
     paragraph.paragraph_format.line_spacing = 1.0
     if text:
-        _font(paragraph.add_run(text), size=size, bold=bold, italic=italic)
+        _font(paragraph.add_run(strip_control_characters(text)), size=size, bold=bold, italic=italic)
     return paragraph
 
 
 def _runs(paragraph, runs: tuple[Run, ...], *, size: float = 14) -> None:
     for item in runs:
-        _font(paragraph.add_run(item.text), size=size, bold=item.bold, italic=item.italic)
+        _font(paragraph.add_run(strip_control_characters(item.text)), size=size, bold=item.bold, italic=item.italic)
 
 
 def _rule(cell, *, indent_cm: float) -> None:
@@ -324,8 +325,9 @@ def letter_docx(letter: ApologyLetter, *, today: dt.date | None = None) -> bytes
     document = Document()
     _setup(document)
     core = document.core_properties
-    core.title = f"{context['title'].capitalize()} số {letter.number_display}"
-    core.author = letter.agency.name
+    # Word refuses control characters; text stored before they were refused is cleaned here.
+    core.title = strip_control_characters(f"{context['title'].capitalize()} số {letter.number_display}")
+    core.author = strip_control_characters(letter.agency.name)
     core.language = "vi-VN"
 
     # Header: agency and number left, national motto, place and date right (Decree 30 layout).

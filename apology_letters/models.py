@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from config.text import CLEAN_TEXT
+
 PLACEHOLDER_REASON = "Chưa cập nhật lý do"
 
 
@@ -38,7 +40,7 @@ class ApologyLetter(models.Model):
     exceeds_limit = models.BooleanField(
         "vượt số lần hẹn lại cho phép", default=False, help_text="Được ghi nhận và tính là vi phạm trong báo cáo."
     )
-    reason = models.TextField("lý do", default=PLACEHOLDER_REASON)
+    reason = models.TextField("lý do", validators=CLEAN_TEXT, default=PLACEHOLDER_REASON)
     original_due_at = models.DateTimeField("hẹn trả ban đầu")
     new_due_at = models.DateTimeField("hẹn lại trả kết quả")
     status = models.CharField("trạng thái", max_length=10, choices=Status.choices, default=Status.DRAFT)
@@ -60,11 +62,11 @@ class ApologyLetter(models.Model):
         related_name="+",
         verbose_name="người ban hành",
     )
-    signer_name = models.CharField("người ký", max_length=100, blank=True)
-    signer_title = models.CharField("chức vụ người ký", max_length=100, blank=True)
+    signer_name = models.CharField("người ký", validators=CLEAN_TEXT, max_length=100, blank=True)
+    signer_title = models.CharField("chức vụ người ký", validators=CLEAN_TEXT, max_length=100, blank=True)
     issued_at = models.DateTimeField("ban hành lúc", null=True, blank=True)
     sent_via = models.CharField("hình thức gửi", max_length=8, choices=SentVia.choices, blank=True)
-    cancelled_reason = models.TextField("lý do hủy", blank=True)
+    cancelled_reason = models.TextField("lý do hủy", validators=CLEAN_TEXT, blank=True)
     cancelled_at = models.DateTimeField("hủy lúc", null=True, blank=True)
     history = HistoricalRecords()
 

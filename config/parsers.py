@@ -8,14 +8,13 @@ break the Excel exports (openpyxl refuses them), so they are refused at the door
 from __future__ import annotations
 
 import io
-import re
 
 from django.conf import settings
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from config.text import find_control_character
 
 
 class PayloadTooLarge(APIException):
@@ -37,25 +36,14 @@ class TooDeep(ParseError):
 
 
 def refuse_control_characters(data) -> None:
-    """Raise if any key or string value anywhere in `data` holds a control character."""
-    stack = [data]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, str):
-            found = _CONTROL.search(value)
-            if found:
-                raise ControlCharacters(
-                    f"Dữ liệu chứa ký tự điều khiển không hợp lệ (U+{ord(found.group()):04X}); hãy xóa ký tự đó."
-                )
-        elif isinstance(value, dict):
-            stack.extend(value.keys())
-            stack.extend(value.values())
-        elif isinstance(value, list | tuple):
-            stack.extend(value)
-        elif hasattr(value, "lists"):  # QueryDict
-            for key, values in value.lists():
-                stack.append(key)
-                stack.extend(values)
+    """Raise if any key or string value anywhere in `data` holds a control character (config.text's rule)."""
+    if hasattr(data, "lists"):  # QueryDict
+        data = dict(data.lists())
+    found = find_control_character(data)
+    if found is not None:
+        raise ControlCharacters(
+            f"Dữ liệu chứa ký tự điều khiển không hợp lệ (U+{ord(found):04X}); hãy xóa ký tự đó."
+        )
 
 
 class LimitedJSONParser(JSONParser):

@@ -265,6 +265,10 @@ SPECTACULAR_SETTINGS = {
 # otherwise add history rows for the group memberships it loads): docs/deployment.md.
 SIMPLE_HISTORY_ENABLED = env_bool("SIMPLE_HISTORY_ENABLED", True)
 
+# `dumpdata --format xml` drops control characters left in old rows instead of aborting
+# (config/serializers_xml.py, docs/deployment.md "Backup and restore").
+SERIALIZATION_MODULES = {"xml": "config.serializers_xml"}
+
 # How often (seconds) a process re-checks the shared calendar version, so that an
 # override saved in one worker reaches the others.
 CALENDAR_VERSION_CHECK_SECONDS = env_int("CALENDAR_VERSION_CHECK_SECONDS", 5, minimum=0)

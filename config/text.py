@@ -76,3 +76,7 @@ def fold(value: Any, *, drop_notes: bool = False) -> str:
     if drop_notes:
         text = re.sub(r"\([^)]*\)", " ", text)
     return re.sub(r"[^a-z0-9]+", " ", text).strip()
+
+
+# For a model text field: `models.CharField("tên", validators=CLEAN_TEXT, ...)`.
+CLEAN_TEXT = [validate_no_control_characters]

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from config.text import CLEAN_TEXT
 from procedures.calendar import VN_TZ
 
 cccd_validator = RegexValidator(
@@ -88,15 +89,15 @@ class Dossier(models.Model):
         "procedures.Field", on_delete=models.PROTECT, related_name="dossiers", verbose_name="lĩnh vực"
     )
 
-    applicant_name = models.CharField("họ tên người nộp", max_length=200)
+    applicant_name = models.CharField("họ tên người nộp", validators=CLEAN_TEXT, max_length=200)
     applicant_id_number = models.CharField(
         "số định danh (CCCD)", max_length=12, blank=True, validators=[cccd_validator]
     )
     applicant_phone = models.CharField("điện thoại", max_length=16, validators=[phone_validator])
     applicant_email = models.EmailField("thư điện tử", blank=True)
-    applicant_address = models.CharField("địa chỉ", max_length=300, blank=True)
+    applicant_address = models.CharField("địa chỉ", validators=CLEAN_TEXT, max_length=300, blank=True)
     channel = models.CharField("kênh nộp", max_length=8, choices=Channel.choices)
-    documents = models.JSONField("giấy tờ đã nộp", default=list, blank=True)
+    documents = models.JSONField("giấy tờ đã nộp", validators=CLEAN_TEXT, default=list, blank=True)
 
     received_at = models.DateTimeField("thời điểm tiếp nhận")
     received_by = models.ForeignKey(
@@ -108,9 +109,9 @@ class Dossier(models.Model):
     )
     status = models.CharField("trạng thái", max_length=24, choices=Status.choices, default=Status.IN_PROGRESS)
     paused_at = models.DateTimeField("tạm dừng tính giờ từ", null=True, blank=True)
-    current_unit = models.CharField("đang ở bộ phận", max_length=100, blank=True)
+    current_unit = models.CharField("đang ở bộ phận", validators=CLEAN_TEXT, max_length=100, blank=True)
     result_ready_at = models.DateTimeField("có kết quả lúc", null=True, blank=True)
-    result_note = models.TextField("ghi chú kết quả", blank=True)
+    result_note = models.TextField("ghi chú kết quả", validators=CLEAN_TEXT, blank=True)
     processing_minutes = models.PositiveIntegerField(
         "thời gian giải quyết (phút làm việc)", null=True, blank=True, editable=False,
         help_text="Từ lúc tiếp nhận đến lúc có kết quả, để báo cáo tính trung bình bằng SQL.",
@@ -123,7 +124,7 @@ class Dossier(models.Model):
     )
     book_volume = models.PositiveIntegerField("quyển số")
     book_line = models.PositiveIntegerField("số thứ tự trong sổ")
-    notes = models.TextField("ghi chú", blank=True)
+    notes = models.TextField("ghi chú", validators=CLEAN_TEXT, blank=True)
 
     # Local (Asia/Ho_Chi_Minh) calendar dates, so reports group in SQL without per-row functions.
     received_date = models.DateField(db_index=True, editable=False)
@@ -233,10 +234,10 @@ class DossierEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="người thực hiện"
     )
-    from_unit = models.CharField("từ bộ phận", max_length=100, blank=True)
-    to_unit = models.CharField("đến bộ phận", max_length=100, blank=True)
-    note = models.TextField("ghi chú", blank=True)
-    payload = models.JSONField("dữ liệu", default=dict, blank=True)
+    from_unit = models.CharField("từ bộ phận", validators=CLEAN_TEXT, max_length=100, blank=True)
+    to_unit = models.CharField("đến bộ phận", validators=CLEAN_TEXT, max_length=100, blank=True)
+    note = models.TextField("ghi chú", validators=CLEAN_TEXT, blank=True)
+    payload = models.JSONField("dữ liệu", validators=CLEAN_TEXT, default=dict, blank=True)
     recorded_at = models.DateTimeField("ghi nhận lúc", auto_now_add=True)
 
     class Meta:

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from config.text import CLEAN_TEXT
 from procedures.calendar import VN_TZ
 
 SCORE_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
@@ -38,7 +39,7 @@ def _score(label: str) -> models.PositiveSmallIntegerField:
 
 
 def _comment(label: str) -> models.TextField:
-    return models.TextField(label, blank=True, max_length=2000)
+    return models.TextField(label, validators=CLEAN_TEXT, blank=True, max_length=2000)
 
 
 class SatisfactionRating(models.Model):
@@ -136,7 +137,7 @@ class SurveyPlan(models.Model):
     """
 
     agency = models.ForeignKey("procedures.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="cơ quan")
-    title = models.CharField("tên kế hoạch", max_length=255)
+    title = models.CharField("tên kế hoạch", validators=CLEAN_TEXT, max_length=255)
     year = models.PositiveIntegerField("năm")
     returned_from = models.DateField("hồ sơ trả kết quả từ ngày")
     returned_to = models.DateField("đến ngày")
@@ -183,7 +184,7 @@ class SurveySample(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name="người gọi",
     )
-    note = models.TextField("ghi chú", blank=True)
+    note = models.TextField("ghi chú", validators=CLEAN_TEXT, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -223,11 +224,11 @@ class FeedbackItem(models.Model):
         ANSWERED = "answered", "Đã trả lời"
         CLOSED = "closed", "Đã đóng"
 
-    code = models.CharField("mã phản ánh", max_length=64, unique=True)
+    code = models.CharField("mã phản ánh", validators=CLEAN_TEXT, max_length=64, unique=True)
     agency = models.ForeignKey("procedures.Agency", on_delete=models.PROTECT, related_name="+", verbose_name="cơ quan")
     channel = models.CharField("kênh tiếp nhận", max_length=8, choices=Channel.choices)
     category = models.CharField("phân loại", max_length=16, choices=Category.choices)
-    content = models.TextField("nội dung", max_length=5000)
+    content = models.TextField("nội dung", validators=CLEAN_TEXT, max_length=5000)
     dossier = models.ForeignKey(
         "dossiers.Dossier", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name="hồ sơ liên quan",
@@ -236,10 +237,10 @@ class FeedbackItem(models.Model):
         "procedures.Procedure", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name="thủ tục liên quan",
     )
-    contact_name = models.CharField("họ tên người gửi", max_length=200)
-    contact_phone = models.CharField("điện thoại", max_length=16, blank=True)
+    contact_name = models.CharField("họ tên người gửi", validators=CLEAN_TEXT, max_length=200)
+    contact_phone = models.CharField("điện thoại", validators=CLEAN_TEXT, max_length=16, blank=True)
     contact_email = models.EmailField("thư điện tử", blank=True)
-    contact_address = models.CharField("địa chỉ", max_length=300, blank=True)
+    contact_address = models.CharField("địa chỉ", validators=CLEAN_TEXT, max_length=300, blank=True)
     token_digest = models.CharField(max_length=64, editable=False)
 
     received_at = models.DateTimeField("tiếp nhận lúc")
@@ -256,7 +257,7 @@ class FeedbackItem(models.Model):
         verbose_name="người xử lý",
     )
     assigned_at = models.DateTimeField("phân công lúc", null=True, blank=True)
-    answer = models.TextField("nội dung trả lời", blank=True, max_length=5000)
+    answer = models.TextField("nội dung trả lời", validators=CLEAN_TEXT, blank=True, max_length=5000)
     answered_at = models.DateTimeField("trả lời lúc", null=True, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -308,8 +309,8 @@ class FeedbackEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name="người thực hiện",
     )
-    note = models.TextField("ghi chú", blank=True)
-    payload = models.JSONField("dữ liệu", default=dict, blank=True)
+    note = models.TextField("ghi chú", validators=CLEAN_TEXT, blank=True)
+    payload = models.JSONField("dữ liệu", validators=CLEAN_TEXT, default=dict, blank=True)
 
     class Meta:
         verbose_name = "bước xử lý phản ánh"

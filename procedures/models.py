@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from config.text import CLEAN_TEXT
 from procedures.timeunits import ProcessingUnit
 
 code_validator = RegexValidator(
@@ -60,18 +61,21 @@ class Agency(models.Model):
         COMMUNE = "commune", "Cấp xã"
 
     code = models.CharField("mã", max_length=32, unique=True, validators=[code_validator])
-    name = models.CharField("tên cơ quan", max_length=255)
+    name = models.CharField("tên cơ quan", validators=CLEAN_TEXT, max_length=255)
     level = models.CharField("cấp", max_length=16, choices=Level.choices, default=Level.PROVINCE)
     parent_name = models.CharField(
-        "cơ quan chủ quản", max_length=255, blank=True, help_text="Dòng trên của tiêu đề văn bản."
+        "cơ quan chủ quản", validators=CLEAN_TEXT, max_length=255, blank=True,
+        help_text="Dòng trên của tiêu đề văn bản."
     )
     locality = models.CharField(
-        "địa danh", max_length=100, blank=True, help_text="Dùng ở dòng 'địa danh, ngày … tháng … năm …'."
+        "địa danh", validators=CLEAN_TEXT, max_length=100, blank=True,
+        help_text="Dùng ở dòng 'địa danh, ngày … tháng … năm …'."
     )
-    address = models.CharField("địa chỉ", max_length=255, blank=True)
-    phone = models.CharField("điện thoại", max_length=32, blank=True)
+    address = models.CharField("địa chỉ", validators=CLEAN_TEXT, max_length=255, blank=True)
+    phone = models.CharField("điện thoại", validators=CLEAN_TEXT, max_length=32, blank=True)
     result_place = models.CharField(
-        "nơi trả kết quả", max_length=255, blank=True, help_text="In trên giấy tiếp nhận và hẹn trả kết quả."
+        "nơi trả kết quả", validators=CLEAN_TEXT, max_length=255, blank=True,
+        help_text="In trên giấy tiếp nhận và hẹn trả kết quả."
     )
     morning_start = models.TimeField("sáng từ", default=dt.time(7, 0))
     morning_end = models.TimeField("sáng đến", default=dt.time(11, 0))
@@ -83,10 +87,11 @@ class Agency(models.Model):
         choices=CountingConvention.choices,
         default=CountingConvention.FROM_RECEIPT,
     )
-    head_name = models.CharField("họ tên thủ trưởng", max_length=100, blank=True)
-    head_title = models.CharField("chức danh thủ trưởng", max_length=100, blank=True)
+    head_name = models.CharField("họ tên thủ trưởng", validators=CLEAN_TEXT, max_length=100, blank=True)
+    head_title = models.CharField("chức danh thủ trưởng", validators=CLEAN_TEXT, max_length=100, blank=True)
     letter_prefix = models.CharField(
-        "ký hiệu văn bản", max_length=32, blank=True, help_text="Ví dụ SGDĐT: in thành 'Số: 12/PXL-SGDĐT'."
+        "ký hiệu văn bản", validators=CLEAN_TEXT, max_length=32, blank=True,
+        help_text="Ví dụ SGDĐT: in thành 'Số: 12/PXL-SGDĐT'."
     )
     history = HistoricalRecords()
 
@@ -112,7 +117,7 @@ class Field(models.Model):
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="fields", verbose_name="cơ quan")
     code = models.CharField("mã", max_length=32, validators=[code_validator])
-    name = models.CharField("tên lĩnh vực", max_length=255)
+    name = models.CharField("tên lĩnh vực", validators=CLEAN_TEXT, max_length=255)
     history = HistoricalRecords()
 
     class Meta:
@@ -146,7 +151,7 @@ class Procedure(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="procedures", verbose_name="cơ quan")
     field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="procedures", verbose_name="lĩnh vực")
     code = models.CharField("mã thủ tục", max_length=32, validators=[procedure_code_validator])
-    name = models.CharField("tên thủ tục", max_length=500)
+    name = models.CharField("tên thủ tục", validators=CLEAN_TEXT, max_length=500)
     processing_amount = models.PositiveIntegerField(
         "thời hạn giải quyết", validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
@@ -162,14 +167,16 @@ class Procedure(models.Model):
     apology_extension_days = models.PositiveSmallIntegerField(
         "gia hạn khi xin lỗi (ngày làm việc)", default=5, validators=[MinValueValidator(1), MaxValueValidator(60)]
     )
-    fee = models.CharField("phí, lệ phí", max_length=255, blank=True, default="Không")
-    required_documents = models.TextField("thành phần hồ sơ", blank=True, help_text="Mỗi giấy tờ một dòng.")
-    legal_basis = models.TextField("căn cứ pháp lý", blank=True)
+    fee = models.CharField("phí, lệ phí", validators=CLEAN_TEXT, max_length=255, blank=True, default="Không")
+    required_documents = models.TextField(
+        "thành phần hồ sơ", validators=CLEAN_TEXT, blank=True, help_text="Mỗi giấy tờ một dòng."
+    )
+    legal_basis = models.TextField("căn cứ pháp lý", validators=CLEAN_TEXT, blank=True)
     is_active = models.BooleanField("đang áp dụng", default=True)
     needs_verification = models.BooleanField(
         "cần kiểm tra lại", default=False, help_text="Số liệu chưa đối chiếu được với văn bản công bố."
     )
-    verification_note = models.CharField("ghi chú kiểm tra", max_length=500, blank=True)
+    verification_note = models.CharField("ghi chú kiểm tra", validators=CLEAN_TEXT, max_length=500, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -230,8 +237,10 @@ class CalendarOverride(models.Model):
         verbose_name="cơ quan",
         help_text="Để trống nếu áp dụng cho mọi cơ quan.",
     )
-    reason = models.CharField("lý do", max_length=255)
-    legal_reference = models.CharField("căn cứ", max_length=255, help_text="Ví dụ: Công văn 12729/VPCP-KGVX.")
+    reason = models.CharField("lý do", validators=CLEAN_TEXT, max_length=255)
+    legal_reference = models.CharField(
+        "căn cứ", validators=CLEAN_TEXT, max_length=255, help_text="Ví dụ: Công văn 12729/VPCP-KGVX."
+    )
     history = HistoricalRecords()
 
     class Meta:
