@@ -6,6 +6,8 @@ from django.db import OperationalError
 
 # PostgreSQL's SQLSTATEs for "try the transaction again": deadlock_detected, serialization_failure.
 RETRYABLE_SQLSTATES = {"40P01", "40001"}
+# The API's exception handler (config/exceptions.py) answers the same words with its 409.
+LOCK_CONFLICT_MESSAGE = "Dữ liệu đang được thao tác cùng lúc ở nơi khác; vui lòng thử lại."
 
 
 def is_lock_conflict(exc: BaseException) -> bool:

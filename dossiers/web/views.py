@@ -19,6 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import OperationalError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -27,6 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.scoping import agency_or_404, scope_to_user
+from config.db import LOCK_CONFLICT_MESSAGE, is_lock_conflict
 from config.exceptions import ConflictError
 from dossiers import services
 from dossiers.api.filtersets import DossierFilterSet
@@ -274,6 +276,10 @@ def act(request, code: str, kind: str):
             return _render_dossier(request, _get_dossier(request.user, code), error=str(exc), status=409)
         except PermissionDenied as exc:
             return _render_dossier(request, dossier, bound=form, kind=kind, error=str(exc), status=403)
+        except OperationalError as exc:
+            if not is_lock_conflict(exc):
+                raise
+            return _render_dossier(request, dossier, bound=form, kind=kind, error=LOCK_CONFLICT_MESSAGE, status=409)
         else:
             messages.success(request, spec.done.format(code=dossier.code))
             return redirect("dossiers:detail", code=dossier.code)

@@ -230,6 +230,30 @@ def test_an_action_that_loses_a_deadlock_is_a_409_not_a_500(agency, head):
     assert Dossier.objects.get(pk=dossier.pk).status == Status.IN_PROGRESS  # nothing half-written
 
 
+def test_a_web_action_that_loses_a_deadlock_shows_try_again_not_a_server_error(agency, head):
+    from django.test import Client
+
+    procedure = factories.ProcedureFactory(field__agency=agency, processing_amount=4, apology_extension_days=5)
+    dossier = factories.receive_dossier(procedure=procedure, actor=head, received_at=vn(2026, 11, 2, 8, 0))
+    web = Client()
+    web.force_login(head)
+
+    def take_the_counter():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL deadlock_timeout = '30s'")
+        services.next_sequence_value(agency, "L2026")
+
+    with Holder(take_the_counter, before_commit=lambda: services.lock_dossier(dossier.pk)) as holder:
+        finish, outcome = in_thread(lambda: web.post(f"/ho-so/{dossier.code}/thao-tac/result_ready/", {}))
+        wait_until_blocked()
+        holder.release()
+    finish.join(timeout=30)
+    response = outcome["result"]
+    assert response.status_code == 409
+    assert "Dữ liệu đang được thao tác cùng lúc ở nơi khác; vui lòng thử lại." in response.content.decode()
+    assert Dossier.objects.get(pk=dossier.pk).status == Status.IN_PROGRESS
+
+
 # --- the instant and the unit are read under the lock ------------------------------------------
 
 
