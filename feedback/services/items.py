@@ -224,11 +224,18 @@ def _act(*, item: FeedbackItem, kind: str, actor, note: str = "", payload: dict 
     return locked
 
 
+ASSIGNEE_REFUSAL = "Không có cán bộ xử lý đang hoạt động với tên đăng nhập này trong cơ quan nhận phản ánh."
+
+
 def _check_assignee(item: FeedbackItem, assignee) -> None:
-    if assignee is None or not assignee.is_active:
-        raise ValidationError({"assignee": "Cần chọn cán bộ xử lý còn hoạt động."})
-    if not (sees_all_agencies(assignee) or user_agency(assignee) == item.agency):
-        raise ValidationError({"assignee": "Cán bộ xử lý phải thuộc cơ quan nhận phản ánh."})
+    # One answer for a missing, inactive or other agency's account: the API must not tell
+    # another agency's usernames apart from names that do not exist.
+    if (
+        assignee is None
+        or not assignee.is_active
+        or not (sees_all_agencies(assignee) or user_agency(assignee) == item.agency)
+    ):
+        raise ValidationError({"assignee": ASSIGNEE_REFUSAL})
 
 
 def feedback_assign(*, item: FeedbackItem, actor, assignee, note: str = "") -> FeedbackItem:

@@ -22,6 +22,7 @@ from feedback.web.forms import FeedbackLookupForm, PublicFeedbackForm, ScoresFor
 
 WINDOW_SECONDS = 10 * 60
 RECEIPT_SESSION_KEY = "feedback_receipt"
+DOSSIER_CODE_NOTE = "Mã hồ sơ người gửi ghi: "
 
 
 def _limited(request, scope: str, limit: int, template: str, context: dict):
@@ -107,18 +108,20 @@ def submit(request):
         return render(request, template, {"form": PublicFeedbackForm(), "rejected": True}, status=400)
     if form.is_valid():
         data = form.cleaned_data
-        dossier = None
-        if data["dossier_code"].strip():
-            dossier = Dossier.objects.filter(agency=data["agency"], code__iexact=data["dossier_code"].strip()).first()
-            if dossier is None:
-                form.add_error("dossier_code", "Không tìm thấy hồ sơ này tại cơ quan đã chọn.")
+        # Whether the code names a dossier is never said (no phone digits are asked here): the
+        # item is linked when it does, and the typed code is kept in the content either way.
+        dossier, content = None, data["content"]
+        typed_code = data["dossier_code"].strip()
+        if typed_code:
+            dossier = Dossier.objects.filter(agency=data["agency"], code__iexact=typed_code).first()
+            content = f"{content}\n\n{DOSSIER_CODE_NOTE}{typed_code}"
         if not form.errors:
             try:
                 receipt = services.feedback_receive(
                     agency=data["agency"],
                     channel=FeedbackItem.Channel.WEB,
                     category=data["category"],
-                    content=data["content"],
+                    content=content,
                     contact_name=data["contact_name"],
                     contact_phone=data["contact_phone"],
                     contact_email=data["contact_email"],

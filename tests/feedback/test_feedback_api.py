@@ -91,6 +91,23 @@ def test_assign_to_an_unknown_user_is_400(head, agency):
     assert "assignee" in response.json()
 
 
+def test_assign_answers_another_agencys_username_as_a_missing_one(head, agency, other_head):
+    """Usernames of another agency must not be told apart from names that do not exist."""
+    item = make_item(agency)
+    client = api_client_for(head)
+    inactive = factories.staff(agency=agency, roles=[], username="nghi-viec", is_active=False)
+    answers = [
+        client.post(f"{URL}{item.code}/assign/", {"assignee": name}, format="json")
+        for name in ("khong-co", other_head.username, inactive.username)
+    ]
+    assert {response.status_code for response in answers} == {400}
+    assert [response.json() for response in answers] == [
+        {"assignee": ["Không có cán bộ xử lý đang hoạt động với tên đăng nhập này trong cơ quan nhận phản ánh."]}
+    ] * 3
+    item.refresh_from_db()
+    assert item.assignee is None
+
+
 def test_actions_need_the_change_permission(officer, statistician, agency):
     item = make_item(agency)
     for user in (officer, statistician):

@@ -190,7 +190,9 @@ def test_assignee_must_belong_to_the_agency(agency, officer, head, other_head):
     item = receive(agency, officer)
     with pytest.raises(ValidationError) as caught:
         feedback_assign(item=item, actor=head, assignee=other_head)
-    assert caught.value.message_dict["assignee"] == ["Cán bộ xử lý phải thuộc cơ quan nhận phản ánh."]
+    assert caught.value.message_dict["assignee"] == [
+        "Không có cán bộ xử lý đang hoạt động với tên đăng nhập này trong cơ quan nhận phản ánh."
+    ]
     with pytest.raises(ValidationError):
         feedback_answer(item=item, actor=head, answer="   ")
 

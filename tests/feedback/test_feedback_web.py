@@ -98,7 +98,6 @@ def test_bot_posts_count_against_the_limit_too(client, agency, settings):
         ({"contact_phone": "", "contact_email": ""}, "Cần ít nhất số điện thoại hoặc thư điện tử"),
         ({"contact_phone": "123"}, "Số điện thoại không đúng định dạng"),
         ({"content": ""}, "Cần nhập nội dung."),
-        ({"dossier_code": "KHONG-CO-0001"}, "Không tìm thấy hồ sơ này tại cơ quan đã chọn."),
     ],
 )
 def test_public_form_explains_errors(client, agency, overrides, message):
@@ -106,6 +105,21 @@ def test_public_form_explains_errors(client, agency, overrides, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not FeedbackItem.objects.exists()
+
+
+def test_public_form_does_not_say_whether_a_dossier_code_exists(client, agency, returned_dossier):
+    """Without the phone digits, an existing code and an unknown one get the same answer."""
+    answers = [
+        client.post("/gop-y/", form_data(agency, dossier_code=code))
+        for code in (returned_dossier.code, "KHONG-CO-0001")
+    ]
+    assert [response.status_code for response in answers] == [302, 302]
+    assert {response["Location"] for response in answers} == {"/gop-y/da-gui/"}
+    linked, unlinked = FeedbackItem.objects.order_by("pk")
+    assert (linked.dossier, unlinked.dossier) == (returned_dossier, None)
+    # The typed code is kept for the staff, in the same words whether it matched or not.
+    assert linked.content.endswith(f"\n\nMã hồ sơ người gửi ghi: {returned_dossier.code}")
+    assert unlinked.content.endswith("\n\nMã hồ sơ người gửi ghi: KHONG-CO-0001")
 
 
 def test_public_form_links_a_dossier_of_the_agency(client, agency, returned_dossier):
