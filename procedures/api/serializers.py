@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from config import dates
 from procedures.models import Agency, CalendarOverride, Field, Procedure
 
 
@@ -80,7 +81,7 @@ class CalendarOverrideSerializer(serializers.ModelSerializer):
 
 
 class DueAtQuerySerializer(serializers.Serializer):
-    received_at = serializers.DateTimeField(
+    received_at = dates.ApiDateTimeField(
         help_text="Thời điểm tiếp nhận, ISO 8601; không có múi giờ thì hiểu là giờ Việt Nam."
     )
     amount = serializers.IntegerField(min_value=0, max_value=3650)
@@ -105,8 +106,8 @@ class NonWorkingQuerySerializer(serializers.Serializer):
 
     def get_fields(self):
         return {
-            "from": serializers.DateField(help_text="Từ ngày (YYYY-MM-DD)"),
-            "to": serializers.DateField(help_text="Đến ngày (YYYY-MM-DD)"),
+            "from": dates.ApiDateField(help_text="Từ ngày (YYYY-MM-DD)"),
+            "to": dates.ApiDateField(help_text="Đến ngày (YYYY-MM-DD)"),
             "agency": serializers.CharField(required=False, help_text="Mã cơ quan"),
         }
 
