@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from config.dates import validate_supported
 from config.text import CLEAN_TEXT
 from procedures.timeunits import ProcessingUnit
 
@@ -226,7 +227,7 @@ class CalendarOverride(models.Model):
         OFF = "off", "Ngày nghỉ"
         WORKING = "working", "Ngày làm việc (làm bù)"
 
-    date = models.DateField("ngày")
+    date = models.DateField("ngày", validators=[validate_supported])
     kind = models.CharField("loại", max_length=8, choices=Kind.choices)
     agency = models.ForeignKey(
         Agency,

@@ -12,14 +12,15 @@ from accounts.filters import AgencyFilterSet
 from accounts.scoping import scope_to_user
 from apology_letters import services
 from apology_letters.models import ApologyLetter
+from config import dates
 from config.viewsets import FilterListsOnly
 from dossiers.models import Dossier
 
 
 class ApologyLetterFilterSet(AgencyFilterSet):
     dossier = django_filters.CharFilter(field_name="dossier__code", label="Mã hồ sơ")
-    drafted_from = django_filters.IsoDateTimeFilter(field_name="drafted_at", lookup_expr="gte")
-    drafted_to = django_filters.IsoDateTimeFilter(field_name="drafted_at", lookup_expr="lte")
+    drafted_from = dates.IsoDateTimeFilter(field_name="drafted_at", lookup_expr="gte")
+    drafted_to = dates.IsoDateTimeFilter(field_name="drafted_at", lookup_expr="lte")
     year = django_filters.NumberFilter()
 
     class Meta:
@@ -54,12 +55,12 @@ class ApologyLetterSerializer(serializers.ModelSerializer):
 class DraftSerializer(serializers.Serializer):
     dossier = serializers.CharField(help_text="Mã hồ sơ")
     reason = serializers.CharField(max_length=2000)
-    new_due_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    new_due_at = dates.ApiDateTimeField(required=False, allow_null=True, default=None)
 
 
 class UpdateSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000, required=False)
-    new_due_at = serializers.DateTimeField(required=False)
+    new_due_at = dates.ApiDateTimeField(required=False)
 
 
 class IssueSerializer(UpdateSerializer):

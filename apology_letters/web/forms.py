@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms
 
 from apology_letters.models import PLACEHOLDER_REASON, ApologyLetter
+from config import dates
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -24,8 +25,8 @@ def _reason(label: str, help_text: str = "", placeholder: str = "") -> forms.Cha
     )
 
 
-def _new_due_at(help_text: str) -> forms.DateTimeField:
-    return forms.DateTimeField(
+def _new_due_at(help_text: str) -> dates.DateTimeField:
+    return dates.DateTimeField(
         label="Hẹn lại trả kết quả",
         required=False,
         help_text=help_text,

@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.filters import AgencyFilterSet
+from config import dates
 from dossiers.models import Channel, Dossier, Status, overdue_q
 
 
@@ -12,9 +13,9 @@ class DossierFilterSet(AgencyFilterSet):
     procedure = django_filters.CharFilter(field_name="procedure__code", label="Mã thủ tục")
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="Đang quá hạn")
-    due_before = django_filters.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
-    received_from = django_filters.DateFilter(field_name="received_date", lookup_expr="gte")
-    received_to = django_filters.DateFilter(field_name="received_date", lookup_expr="lte")
+    due_before = dates.IsoDateTimeFilter(field_name="due_at", lookup_expr="lt")
+    received_from = dates.DateFilter(field_name="received_date", lookup_expr="gte")
+    received_to = dates.DateFilter(field_name="received_date", lookup_expr="lte")
     q = django_filters.CharFilter(method="search", label="Mã hồ sơ, họ tên, điện thoại hoặc số định danh")
 
     class Meta:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from rest_framework import serializers
 
+from config import dates
 from dossiers.models import Channel, Dossier, DossierEvent, cccd_validator, phone_validator
 from dossiers.services import allowed_actions
 from privacy.masking import mask_id_number
@@ -29,7 +30,7 @@ class DossierCreateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=Channel.choices)
     documents = DocumentSerializer(many=True, required=False, default=list)
     notes = serializers.CharField(required=False, allow_blank=True, default="")
-    received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    received_at = dates.ApiDateTimeField(required=False, allow_null=True, default=None)
 
     def validate_applicant_phone(self, value):
         value = value.strip().replace(" ", "").replace(".", "")
@@ -49,7 +50,7 @@ class DossierCreateSerializer(serializers.Serializer):
 
 
 class ActionAtSerializer(serializers.Serializer):
-    at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    at = dates.ApiDateTimeField(required=False, allow_null=True, default=None)
 
 
 class RequestSupplementSerializer(ActionAtSerializer):

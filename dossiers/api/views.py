@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.scoping import scope_to_user
+from config import dates
 from config.viewsets import FilterListsOnly
 from dossiers import services
 from dossiers.api import serializers
@@ -105,9 +106,9 @@ class DossierViewSet(FilterListsOnly, mixins.ListModelMixin, mixins.RetrieveMode
         context = super().get_serializer_context()
         raw = self.request.query_params.get("at")
         if raw:
-            field = drf_serializers.DateTimeField()
+            field = dates.ApiDateTimeField()
             try:
-                context["at"] = field.to_internal_value(raw.replace(" ", "+"))
+                context["at"] = field.run_validation(raw.replace(" ", "+"))
             except drf_serializers.ValidationError as exc:
                 raise drf_serializers.ValidationError({"at": exc.detail}) from None
         return context

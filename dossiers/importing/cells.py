@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from config.dates import LAST_YEAR
 from config.text import fold
 from dossiers.importing.errors import _BadValue
 from dossiers.importing.layout import _TEXT_DATE_FORMATS, MIN_YEAR
@@ -79,8 +80,10 @@ def parse_moment(value: Any) -> Moment | None:
             f"'{_text(value)}' không phải ngày; nhập ô kiểu ngày của Excel hoặc chữ dạng "
             "dd/mm/yyyy HH:MM hay dd/mm/yyyy."
         )
-    if moment.date.year < MIN_YEAR:
-        raise _BadValue(f"năm {moment.date.year} không hợp lệ (ngày {moment.show()}).")
+    if not MIN_YEAR <= moment.date.year <= LAST_YEAR:
+        raise _BadValue(
+            f"năm {moment.date.year} không hợp lệ (ngày {moment.show()}): năm phải trong khoảng {MIN_YEAR}–{LAST_YEAR}."
+        )
     return moment
 
 

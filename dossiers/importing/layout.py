@@ -50,7 +50,9 @@ REQUIRED_COLUMNS = (
     "channel",
 )
 MAX_ROWS = 20_000
-MIN_YEAR = 2000  # an earlier year is a typo (the one-stop mechanism is younger than that)
+# An earlier year is a typo (the one-stop mechanism is younger than that); the last is the calendar's
+# (config.dates.LAST_YEAR), checked with it in cells.parse_moment.
+MIN_YEAR = 2000
 DEFAULT_OPENING = dt.time(7, 0)
 DEFAULT_CLOSING = dt.time(17, 0)
 

@@ -13,6 +13,7 @@ from django.core.validators import RegexValidator
 
 from accounts.models import StaffProfile
 from accounts.scoping import scope_to_user
+from config import dates
 from dossiers.models import ONE_STOP_UNIT, Channel, cccd_validator, phone_validator
 from procedures.models import Procedure
 
@@ -32,8 +33,8 @@ def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
             form.add_error(None, messages)
 
 
-def _instant_field(label: str, help_text: str) -> forms.DateTimeField:
-    return forms.DateTimeField(
+def _instant_field(label: str, help_text: str) -> dates.DateTimeField:
+    return dates.DateTimeField(
         label=label,
         required=False,
         help_text=help_text,

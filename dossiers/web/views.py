@@ -150,7 +150,13 @@ def intake(request):
                 messages.success(request, f"Đã tiếp nhận hồ sơ {dossier.code}.")
                 return redirect("dossiers:receipt", code=dossier.code)
     else:
-        chosen = form.fields["procedure"].queryset.filter(pk=request.GET.get("procedure") or None).first()
+        # `?procedure=ID` only pre-selects a procedure: anything but a plausible id selects none.
+        wanted = request.GET.get("procedure", "")
+        chosen = (
+            form.fields["procedure"].queryset.filter(pk=int(wanted)).first()
+            if wanted.isascii() and wanted.isdigit() and len(wanted) <= 18
+            else None
+        )
         if chosen is not None:
             form.initial["procedure"] = chosen.pk
         documents = forms.DocumentFormSet(prefix="docs", initial=forms.document_rows(chosen))

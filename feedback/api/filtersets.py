@@ -5,6 +5,7 @@ from rest_framework.exceptions import NotFound
 
 from accounts.filters import AgencyFilterSet
 from accounts.scoping import scope_to_user
+from config import dates
 from feedback.models import SATISFIED_FROM, FeedbackItem, SatisfactionRating, SurveyPlan, SurveySample
 from feedback.selectors.items import overdue_q
 
@@ -14,8 +15,8 @@ class RatingFilterSet(AgencyFilterSet):
     procedure = django_filters.CharFilter(field_name="dossier__procedure__code", label="Mã thủ tục")
     dossier = django_filters.CharFilter(field_name="dossier__code", label="Mã hồ sơ")
     channel = django_filters.ChoiceFilter(choices=SatisfactionRating.Channel.choices)
-    rated_from = django_filters.DateFilter(field_name="rated_date", lookup_expr="gte")
-    rated_to = django_filters.DateFilter(field_name="rated_date", lookup_expr="lte")
+    rated_from = dates.DateFilter(field_name="rated_date", lookup_expr="gte")
+    rated_to = dates.DateFilter(field_name="rated_date", lookup_expr="lte")
     satisfied = django_filters.BooleanFilter(method="filter_satisfied", label="Hài lòng (điểm chung từ 4)")
 
     class Meta:
@@ -33,8 +34,8 @@ class FeedbackItemFilterSet(AgencyFilterSet):
     channel = django_filters.ChoiceFilter(choices=FeedbackItem.Channel.choices)
     assignee = django_filters.CharFilter(field_name="assignee__username", label="Tên đăng nhập người xử lý")
     dossier = django_filters.CharFilter(field_name="dossier__code", label="Mã hồ sơ")
-    received_from = django_filters.DateFilter(field_name="received_date", lookup_expr="gte")
-    received_to = django_filters.DateFilter(field_name="received_date", lookup_expr="lte")
+    received_from = dates.DateFilter(field_name="received_date", lookup_expr="gte")
+    received_to = dates.DateFilter(field_name="received_date", lookup_expr="lte")
     overdue = django_filters.BooleanFilter(method="filter_overdue", label="Quá hạn trả lời")
     q = django_filters.CharFilter(method="search", label="Mã, nội dung, họ tên hoặc điện thoại")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from config import dates
 from feedback.models import FeedbackEvent, FeedbackItem, SatisfactionRating, SurveyPlan, SurveySample
 from feedback.services import allowed_actions
 
@@ -55,8 +56,8 @@ class RatingSerializer(serializers.ModelSerializer):
 
 
 class PeriodSerializer(serializers.Serializer):
-    date_from = serializers.DateField()
-    date_to = serializers.DateField()
+    date_from = dates.ApiDateField()
+    date_to = dates.ApiDateField()
     agency = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
 
     def validate(self, attrs):
@@ -134,7 +135,7 @@ class FeedbackCreateSerializer(serializers.Serializer):
     contact_address = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     dossier = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     procedure = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
-    received_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    received_at = dates.ApiDateTimeField(required=False, allow_null=True, default=None)
 
 
 class AssignSerializer(serializers.Serializer):
@@ -168,8 +169,8 @@ class SurveyPlanCreateSerializer(serializers.Serializer):
     agency = serializers.CharField(max_length=32, required=False)
     title = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     year = serializers.IntegerField(min_value=2000, max_value=2100)
-    returned_from = serializers.DateField()
-    returned_to = serializers.DateField()
+    returned_from = dates.ApiDateField()
+    returned_to = dates.ApiDateField()
     per_field = serializers.IntegerField(min_value=1, max_value=1000)
     seed = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
 

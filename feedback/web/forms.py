@@ -12,6 +12,7 @@ from django.core.validators import RegexValidator
 from django.db.models import Q
 
 from accounts.scoping import scope_to_user
+from config import dates
 from dossiers.web.forms import DATETIME_LOCAL
 from feedback.models import CRITERIA, SCORE_LABELS, FeedbackItem
 from procedures.models import Agency, Procedure
@@ -135,7 +136,7 @@ class StaffFeedbackForm(forms.Form):
     contact_phone = forms.CharField(label="Số điện thoại", max_length=20, required=False)
     contact_email = forms.EmailField(label="Thư điện tử", required=False)
     contact_address = forms.CharField(label="Địa chỉ", max_length=300, required=False)
-    received_at = forms.DateTimeField(
+    received_at = dates.DateTimeField(
         label="Thời điểm nhận",
         required=False,
         help_text="Thời điểm thư đến hoặc cuộc gọi; để trống là bây giờ.",
@@ -194,3 +195,13 @@ class FeedbackLookupForm(forms.Form):
         if not data.get("ma_bi_mat") and not data.get("sdt") and not self.errors:
             raise forms.ValidationError("Cần nhập mã bí mật hoặc 4 số cuối điện thoại.")
         return data
+
+
+DATE_FORMAT_MESSAGE = "Nhập ngày theo dạng YYYY-MM-DD, ví dụ 2026-11-01."
+
+
+class ReportPeriodForm(forms.Form):
+    """The satisfaction report's `?tu=&den=` (local dates); either may be left out for its default."""
+
+    tu = dates.DateField(label="Từ ngày", required=False, error_messages={"invalid": DATE_FORMAT_MESSAGE})
+    den = dates.DateField(label="Đến ngày", required=False, error_messages={"invalid": DATE_FORMAT_MESSAGE})

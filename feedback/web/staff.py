@@ -242,15 +242,20 @@ def act(request, code: str, kind: str):
 # ---------------------------------------------------------------------------- report
 
 
-def _period(request) -> tuple[dt.date, dt.date]:
-    """The requested local-date range; by default the current month up to today."""
+def _period(request) -> tuple[dt.date, dt.date, forms.ReportPeriodForm]:
+    """The requested local-date range (by default the current month up to today) and its form.
+
+    A date the form refuses (badly written, or outside the calendar's years) leaves the default
+    in its place; the caller answers 400 with the form's message next to the field.
+    """
     today = timezone.now().astimezone(VN_TZ).date()
-    try:
-        date_from = dt.date.fromisoformat(request.GET.get("tu") or today.replace(day=1).isoformat())
-        date_to = dt.date.fromisoformat(request.GET.get("den") or today.isoformat())
-    except ValueError:
-        return today.replace(day=1), today
-    return (date_from, date_to) if date_from <= date_to else (date_to, date_from)
+    form = forms.ReportPeriodForm(request.GET)
+    cleaned = form.cleaned_data if form.is_valid() else {}
+    date_from = cleaned.get("tu") or today.replace(day=1)
+    date_to = cleaned.get("den") or today
+    if date_from > date_to:
+        date_from, date_to = date_to, date_from
+    return date_from, date_to, form
 
 
 @login_required
@@ -259,11 +264,12 @@ def report(request):
     """`?agency=CODE` narrows to one agency, as on the reporting pages; another agency's code is a 404."""
     agency = agency_or_404(request.user, request.GET.get("agency"))
     code = agency.code if agency else None
-    date_from, date_to = _period(request)
+    date_from, date_to, period_form = _period(request)
     group_by = request.GET.get("theo") if request.GET.get("theo") in selectors.GROUPINGS else "field"
     context = {
         "date_from": date_from,
         "date_to": date_to,
+        "period_form": period_form,
         "group_by": group_by,
         "agency": agency,
         "groupings": [(key, grouping.label) for key, grouping in selectors.GROUPINGS.items()],
@@ -275,14 +281,16 @@ def report(request):
         context["feedback"] = selectors.feedback_report(
             user=request.user, date_from=date_from, date_to=date_to, agency_code=code
         )
-    return render(request, "feedback/report.html", context)
+    return render(request, "feedback/report.html", context, status=400 if period_form.errors else 200)
 
 
 @login_required
 @permission_required("feedback.view_satisfactionrating", raise_exception=True)
 def report_xlsx(request):
     agency = agency_or_404(request.user, request.GET.get("agency"))
-    date_from, date_to = _period(request)
+    date_from, date_to, period_form = _period(request)
+    if period_form.errors:
+        return report(request)
     content = exports.satisfaction_workbook(
         user=request.user, date_from=date_from, date_to=date_to, agency_code=agency.code if agency else None
     )

@@ -1,5 +1,6 @@
 import django_filters
 
+from config import dates
 from procedures.models import Agency, CalendarOverride, Field, Procedure
 
 
@@ -47,8 +48,8 @@ class ProcedureFilterSet(django_filters.FilterSet):
 
 class CalendarOverrideFilterSet(django_filters.FilterSet):
     agency = django_filters.CharFilter(field_name="agency__code", label="Mã cơ quan")
-    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
-    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    date_from = dates.DateFilter(field_name="date", lookup_expr="gte")
+    date_to = dates.DateFilter(field_name="date", lookup_expr="lte")
 
     class Meta:
         model = CalendarOverride

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from accounts.scoping import sees_all_agencies, user_agency
+from config import dates
 from procedures.models import Agency, CalendarOverride, Field, Procedure, agency_change_refused
 
 
@@ -122,7 +123,7 @@ class CalendarOverrideSerializer(serializers.ModelSerializer):
 
 
 class DueAtQuerySerializer(serializers.Serializer):
-    received_at = serializers.DateTimeField(
+    received_at = dates.ApiDateTimeField(
         help_text="Thời điểm tiếp nhận, ISO 8601; không có múi giờ thì hiểu là giờ Việt Nam."
     )
     amount = serializers.IntegerField(min_value=0, max_value=3650)
@@ -147,8 +148,8 @@ class NonWorkingQuerySerializer(serializers.Serializer):
 
     def get_fields(self):
         return {
-            "from": serializers.DateField(help_text="Từ ngày (YYYY-MM-DD)"),
-            "to": serializers.DateField(help_text="Đến ngày (YYYY-MM-DD)"),
+            "from": dates.ApiDateField(help_text="Từ ngày (YYYY-MM-DD)"),
+            "to": dates.ApiDateField(help_text="Đến ngày (YYYY-MM-DD)"),
             "agency": serializers.CharField(required=False, help_text="Mã cơ quan"),
         }
 

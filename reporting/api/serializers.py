@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from procedures.calendar import SUPPORTED_YEARS
+from config import dates
 from reporting.figures import COUNT_COLUMNS, GROUPINGS
 
 
@@ -17,10 +17,6 @@ class _PeriodParams(serializers.Serializer):
     agency = serializers.CharField(required=False, help_text="Mã cơ quan; mặc định: mọi cơ quan bạn được xem")
 
     def validate(self, attrs):
-        first, last = SUPPORTED_YEARS
-        for key in ("from", "to"):
-            if not first <= attrs[key].year <= last:
-                raise serializers.ValidationError({key: f"Năm phải trong khoảng {first}–{last}."})
         if attrs["from"] > attrs["to"]:
             raise serializers.ValidationError({"to": "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu (from)."})
         return attrs
@@ -29,8 +25,8 @@ class _PeriodParams(serializers.Serializer):
 OnlineParamsSerializer = _serializer(
     "OnlineParamsSerializer",
     {
-        "from": serializers.DateField(help_text="Ngày đầu kỳ, YYYY-MM-DD (tính cả ngày này)"),
-        "to": serializers.DateField(help_text="Ngày cuối kỳ, YYYY-MM-DD (tính cả ngày này)"),
+        "from": dates.ApiDateField(help_text="Ngày đầu kỳ, YYYY-MM-DD (tính cả ngày này)"),
+        "to": dates.ApiDateField(help_text="Ngày cuối kỳ, YYYY-MM-DD (tính cả ngày này)"),
     },
     base=_PeriodParams,
 )

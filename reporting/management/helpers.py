@@ -8,6 +8,7 @@ import sys
 from django.core.management.base import CommandError
 from tqdm import tqdm
 
+from config.dates import RANGE_MESSAGE, out_of_range
 from procedures.models import Agency
 
 
@@ -20,9 +21,12 @@ def agency_by_code(code: str) -> Agency:
 
 def parse_date(value: str, option: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        parsed = dt.date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"{option}: '{value}' không phải ngày dạng YYYY-MM-DD.") from None
+    if out_of_range(parsed):
+        raise CommandError(f"{option}: {RANGE_MESSAGE}")
+    return parsed
 
 
 def progress_bar(command, *, verbosity: int, total: int, desc: str, unit: str) -> tqdm:

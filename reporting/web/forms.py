@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django import forms
 
-from procedures.calendar import SUPPORTED_YEARS
+from config.dates import FIRST_YEAR, LAST_YEAR, RANGE_MESSAGE
 from reporting.api.serializers import SummaryParamsSerializer
 from reporting.figures import GROUPINGS
 from reporting.periods import CALENDAR, OFFICIAL, Period, parse_period
@@ -32,8 +32,6 @@ KINDS = [
 GROUP_LABELS = {"field": "Lĩnh vực", "procedure": "Thủ tục", "agency": "Cơ quan"}
 QUARTERS = [(str(n), f"Quý {roman}") for n, roman in ((1, "I"), (2, "II"), (3, "III"), (4, "IV"))]
 MONTH_PATTERN = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})$")
-MIN_YEAR, MAX_YEAR = SUPPORTED_YEARS
-YEAR_MESSAGE = f"Năm phải trong khoảng {MIN_YEAR}–{MAX_YEAR}."
 # The parameters each kind reads, besides group_by and agency (also the order of the link).
 KIND_PARAMS = {
     OFFICIAL_MONTH: ("month",),
@@ -105,10 +103,6 @@ class ReportForm(forms.Form):
             return data
         checked = api.validated_data
         if kind == CUSTOM:
-            for name in ("from", "to"):
-                if not MIN_YEAR <= checked[name].year <= MAX_YEAR:
-                    self.add_error(name, YEAR_MESSAGE)
-                    return data
             period = Period.custom(checked["from"], checked["to"])
         data["period"] = period
         data["group_by"] = checked["group_by"]
@@ -123,8 +117,8 @@ class ReportForm(forms.Form):
             if match is None:
                 self.add_error("month", "Chọn tháng theo dạng năm-tháng, ví dụ 2026-11.")
                 return None
-            if not MIN_YEAR <= int(match["year"]) <= MAX_YEAR:
-                self.add_error("month", YEAR_MESSAGE)
+            if not FIRST_YEAR <= int(match["year"]) <= LAST_YEAR:
+                self.add_error("month", RANGE_MESSAGE)
                 return None
             text, convention, field_name = data["month"], OFFICIAL if kind == OFFICIAL_MONTH else CALENDAR, "month"
         else:
@@ -133,8 +127,8 @@ class ReportForm(forms.Form):
                 if "year" not in self.errors:
                     self.add_error("year", "Nhập năm, ví dụ 2026.")
                 return None
-            if not MIN_YEAR <= year <= MAX_YEAR:
-                self.add_error("year", YEAR_MESSAGE)
+            if not FIRST_YEAR <= year <= LAST_YEAR:
+                self.add_error("year", RANGE_MESSAGE)
                 return None
             if kind == OFFICIAL_QUARTER:
                 if not data.get("quarter"):

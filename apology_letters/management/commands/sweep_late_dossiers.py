@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from rest_framework.exceptions import ValidationError
-from rest_framework.fields import DateTimeField
 
 from apology_letters.services import sweep_late_dossiers
+from config.dates import ApiDateTimeField
 from procedures.calendar import VN_TZ
 from procedures.models import Agency
 
@@ -21,10 +21,11 @@ class Command(BaseCommand):
         instant = None
         if at:
             try:
-                instant = DateTimeField().to_internal_value(at)
-            except ValidationError:
+                instant = ApiDateTimeField().run_validation(at)
+            except ValidationError as exc:
                 raise CommandError(
-                    f"--at {at!r} không phải thời điểm ISO 8601 (ví dụ 2026-11-25T17:00+07:00)."
+                    f"--at {at!r} không phải thời điểm ISO 8601 hợp lệ (ví dụ 2026-11-25T17:00+07:00): "
+                    + " ".join(str(message) for message in exc.detail)
                 ) from None
         if agency and not Agency.objects.filter(code=agency).exists():
             raise CommandError(f"Không có cơ quan mã {agency!r}.")
