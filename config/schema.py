@@ -7,7 +7,6 @@ from csp.decorators import csp_update
 from django.utils.decorators import method_decorator
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.renderers import JSONRenderer
 
 TIME_PATTERN = r"^\d{2}:\d{2}(:\d{2}(\.\d+)?)?$"
@@ -104,6 +103,7 @@ class AutoSchema(SpectacularAutoSchema):
 
 # drf_spectacular.views reads DEFAULT_SCHEMA_CLASS (this module's AutoSchema) when it is imported:
 # only after AutoSchema is defined.
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView  # noqa: E402
 
 
 class JsonErrors:
