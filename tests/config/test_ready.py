@@ -69,5 +69,8 @@ def test_ready_and_health_are_public_and_need_no_https_redirect(settings, client
 def test_the_schema_documents_both_answers(officer_client):
     schema = officer_client.get("/api/schema/?format=json").json()
     operation = schema["paths"][URL]["get"]
-    assert set(operation["responses"]) == {"200", "503"}
+    # Its own two answers, beside the errors every operation documents (config.schema.AutoSchema:
+    # a NUL in the query, a bad token header, an over-long URI).
+    assert {"200", "503"} <= set(operation["responses"])
+    assert set(operation["responses"]) - {"200", "503"} <= {"400", "403", "404", "414"}
     assert operation["security"] == [{}]  # no authentication
