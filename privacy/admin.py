@@ -1,13 +1,13 @@
 from django.contrib import admin
 
-from accounts.scoping import scope_to_user
+from accounts.admin_scoping import AgencyScopedAdmin
 from privacy.models import PersonalDataAccess
 
 VIEW_LOG = "privacy.view_personaldataaccess"
 
 
 @admin.register(PersonalDataAccess)
-class PersonalDataAccessAdmin(admin.ModelAdmin):
+class PersonalDataAccessAdmin(AgencyScopedAdmin, admin.ModelAdmin):
     """Read-only, for administrators: a province-wide account sees every row, others their agency's."""
 
     list_display = ["at", "username", "kind", "dossier_code", "count", "subject", "source", "ip", "agency"]
@@ -16,9 +16,7 @@ class PersonalDataAccessAdmin(admin.ModelAdmin):
     list_select_related = ["agency"]
     date_hierarchy = "at"
     readonly_fields = [field.name for field in PersonalDataAccess._meta.fields]
-
-    def get_queryset(self, request):
-        return scope_to_user(super().get_queryset(request), request.user)
+    read_only = True  # append-only: another agency's row is a 404 like everywhere (AgencyScopedAdmin)
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(VIEW_LOG)

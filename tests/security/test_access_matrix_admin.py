@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 
 from feedback.models import FeedbackItem
+from privacy.models import PersonalDataAccess
 from procedures.models import CalendarOverride
 from tests import factories
 from tests.security.test_access_matrix import PROVINCE_WIDE, ROLES
@@ -38,6 +39,10 @@ FOREIGN = {
     ).pk,
     "auth.user": lambda world: world.heads["b"].pk,
     "accounts.staffprofile": lambda world: world.heads["b"].staff_profile.pk,
+    "privacy.personaldataaccess": lambda world: PersonalDataAccess.objects.create(
+        username=world.heads["b"].username, user=world.heads["b"], agency=world.b, dossier_code="B-1",
+        kind=PersonalDataAccess.Kind.choices[0][0], source=PersonalDataAccess.Source.choices[0][0],
+    ).pk,
 }
 # Models with no agency: only a superuser holds their permissions.
 GLOBAL = {"auth.group", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog"}
