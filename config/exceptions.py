@@ -17,7 +17,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from config.db import is_lock_conflict
+from config.db import LOCK_CONFLICT_MESSAGE, is_lock_conflict
 from config.parsers import ControlCharacters, PayloadTooLarge, TooDeep
 from procedures.calendar import CalendarRangeError
 
@@ -46,7 +46,7 @@ def api_exception_handler(exc, context):
         return response
     elif is_lock_conflict(exc):  # the database broke a deadlock by aborting this request's side
         return Response(
-            {"detail": "Dữ liệu đang được thao tác cùng lúc ở nơi khác; vui lòng thử lại.", "code": "conflict"},
+            {"detail": LOCK_CONFLICT_MESSAGE, "code": "conflict"},
             status=status.HTTP_409_CONFLICT,
         )
     elif isinstance(exc, ProtectedError):
