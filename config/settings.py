@@ -259,6 +259,7 @@ SPECTACULAR_SETTINGS = {
         "DossierStatusEnum": "dossiers.models.Status",
         "FeedbackChannelEnum": "feedback.models.FeedbackItem.Channel",
         "FeedbackStatusEnum": "feedback.models.FeedbackItem.Status",
+        "ReadyCheckResultEnum": "config.views.CHECK_RESULTS",
     },
 }
 
