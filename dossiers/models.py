@@ -32,9 +32,14 @@ phone_validator = RegexValidator(
 
 
 class Channel(models.TextChoices):
+    """How the dossier reached the centre (Decree 118 Art. 9; VNeID: Decree 367/2025; the smart
+    kiosk: Decree 309/2026)."""
+
     COUNTER = "counter", "Trực tiếp"
     POST = "post", "Bưu chính"
     ONLINE = "online", "Trực tuyến"
+    VNEID = "vneid", "Ứng dụng VNeID"
+    KIOSK = "kiosk", "Ki-ốt thông minh"
 
 
 # Where every dossier starts (Dossier.current_unit at intake), and the counter officers' unit.
@@ -42,13 +47,17 @@ ONE_STOP_UNIT = "Bộ phận Một cửa"
 
 
 class Status(models.TextChoices):
+    SUBMITTED = "submitted", "Nộp trực tuyến, chờ tiếp nhận"
+    DECLINED = "declined", "Không được tiếp nhận"
     IN_PROGRESS = "in_progress", "Đang giải quyết"
     AWAITING_SUPPLEMENT = "awaiting_supplement", "Chờ bổ sung hồ sơ"
     SUSPENDED = "suspended", "Tạm dừng"
     RESULT_READY = "result_ready", "Đã có kết quả, chờ trả"
     RETURNED = "returned", "Đã trả kết quả"
     REFUSED = "refused", "Từ chối giải quyết"
-    WITHDRAWN = "withdrawn", "Đã rút hồ sơ"
+    WITHDRAWN = "withdrawn", "Đã rút hồ sơ"  # records before Decree 118; new ones are STOPPED
+    STOPPED = "stopped", "Dừng giải quyết theo đề nghị"
+    SUPPLEMENT_EXPIRED = "supplement_expired", "Quá hạn bổ sung, dừng giải quyết"
 
 
 OPEN_STATUSES = (Status.IN_PROGRESS, Status.AWAITING_SUPPLEMENT, Status.SUSPENDED)
@@ -227,6 +236,14 @@ class DossierEvent(models.Model):
         RETURNED = "returned", "Trả kết quả"
         REFUSED = "refused", "Từ chối"
         WITHDRAWN = "withdrawn", "Rút hồ sơ"
+        SUBMITTED = "submitted", "Nộp trực tuyến"
+        ACCEPTED = "accepted", "Tiếp nhận hồ sơ trực tuyến"
+        DECLINED = "declined", "Không tiếp nhận"
+        STOPPED = "stopped", "Dừng giải quyết"
+        SUPPLEMENT_EXPIRED = "supplement_expired", "Quá hạn bổ sung"
+        RESCHEDULED = "rescheduled", "Hẹn lại ngày trả kết quả"
+        CALENDAR_CHANGED = "calendar_changed", "Lịch làm việc thay đổi"
+        CORRECTED = "corrected", "Đính chính thông tin"
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events", verbose_name="hồ sơ")
     type = models.CharField("loại", max_length=24, choices=Type.choices)
